@@ -1,0 +1,30 @@
+using HsiInr.Core.Codec.Container;
+
+namespace HsiInr.Core.Codec;
+
+/// <summary>One architecture tried by the search and how well it did in its short trial.</summary>
+public sealed record SearchTrial(int Layers, int Width, double Psnr, double Bpppb, double Seconds);
+
+/// <summary>What an encode produced: the archive bytes and the figures that describe them.</summary>
+public sealed class CompressionResult
+{
+    public required byte[] Archive { get; init; }
+    public required ArchiveHeader Header { get; init; }
+    public int Layers { get; init; }
+    public int Width { get; init; }
+    public WeightPrecision Precision { get; init; }
+    /// <summary>PSNR (dB) of the decoded archive against the input, R = the input's value range.</summary>
+    public double Psnr { get; init; }
+    public double EncodeSeconds { get; init; }
+    public int Iterations { get; init; }
+    public int BestIteration { get; init; }
+    /// <summary>True when -MaxSeconds cut the search or the fit short.</summary>
+    public bool StoppedEarly { get; init; }
+    public IReadOnlyList<SearchTrial> Trials { get; init; } = [];
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Every bit of the archive file / (H·W·C).</summary>
+    public double Bpppb => Archive.Length * 8.0 / Header.SampleCount;
+    /// <summary>The paper's formula (5) at the stored precision: weights only, biases and header ignored.</summary>
+    public double PaperBpppb => Inr.SirenNetwork.PaperParameterCount(Layers, Width, Header.Bands) * Inr.InrPayload.BytesPerWeight(Precision) * 8.0 / Header.SampleCount;
+}

@@ -1,0 +1,40 @@
+using HsiInr.Core.Cube;
+
+namespace HsiInr.Core.Codec.Container;
+
+/// <summary>Which codec wrote an archive's payload. Stored as a u16; values are part of the format: never reuse one.</summary>
+public enum CodecId : ushort
+{
+    Inr = 1,
+}
+
+/// <summary>How the INR weights are stored (the paper's quantisation flag, widened).</summary>
+public enum WeightPrecision : byte
+{
+    Single = 1,
+    Half = 2,
+}
+
+/// <summary>
+/// Everything an archive says about the cube it encodes, independent of the codec. See docs/format.md for the byte
+/// layout. The encoder statistics (PSNR, seconds, iterations) are informational: decoding never depends on them.
+/// </summary>
+public sealed record ArchiveHeader
+{
+    public required CodecId Codec { get; init; }
+    public required int Height { get; init; }
+    public required int Width { get; init; }
+    public required int Bands { get; init; }
+    public required SampleType OriginalType { get; init; }
+    /// <summary>Normalisation: stored value v ∈ [0,1] maps back to v·(Max−Min)+Min.</summary>
+    public required double NormMin { get; init; }
+    public required double NormMax { get; init; }
+    public long Seed { get; init; }
+    public float EncodePsnr { get; init; }
+    public float EncodeSeconds { get; init; }
+    public int Iterations { get; init; }
+    public string Name { get; init; } = "";
+    public float[]? Wavelengths { get; init; }
+
+    public long SampleCount => (long)Height * Width * Bands;
+}

@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using HsiInr.Core.Codec.Container;
+using HsiInr.Core.Cube;
+using HsiInr.Core.Metrics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace HsiInr.Core.Codec.Inr;
+
+/// <summary>
+/// The paper's codec: fit (architecture search, then a long fit of the winner) → compress (weights behind the
+/// container header) → decompress (evaluate the network on the grid, undo the normalisation).
+/// </summary>
+public static class InrCodec
+{
+    public static CompressionResult Compress(HsiCube cube, InrOptions options, IProgress<FitProgress>? progress = null, CancellationToken ct = default)
+    {
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        var device = ComputeDevice.Resolve(options.Device);
+        ComputeDevice.ConfigureThreads(options.Threads);
+        TimeSpan? deadline = options.MaxSeconds is { } s ? TimeSpan.FromSeconds(s) : null;
+
+        var header = HeaderFor(cube, options.Seed);
+        var candidates = options.Layers is { } l && options.Width is { } w
+            ? new List<(int, int)> { (l, w) }
+            : ArchitectureSearch.Candidates(header, options.Bpppb!.Value, options.Precision);
+        if (candidates.Count == 0)
+        {
+            long smallest = ArchitectureSearch.ArchiveBytes(header, ArchitectureSearch.Depths[0], ArchitectureSearch.Widths[0], options.Precision);
+            throw new HsiException(HsiErrorKind.InvalidArgument,
+                $"No network in the search grid fits {options.Bpppb} bpppb for a {cube.Shape} cube: the smallest ({ArchitectureSearch.Depths[0]}×{ArchitectureSearch.Widths[0]}) needs {ArchitectureSearch.Bpppb(smallest, header):0.####} bpppb. Raise -Bpppb or use -Precision Half.");
+        }
+
+        using var scope = NewDisposeScope();
+        var coords = CubeTensors.Grid(cube.Height, cube.Width, device);
+        var target = CubeTensors.NormalisedTarget(cube, header.NormMin, header.NormMax, device);
+
+        bool searching = candidates.Count > 1;
+        long totalIters = (searching ? (long)candidates.Count * options.SearchIterations : 0) + options.Iterations;
+        long doneBefore = 0;
+        var trials = new List<SearchTrial>();
+        bool stoppedEarly = false;
+        SirenTrainer? winner = null;
+        string device0 = device.type.ToString().ToLowerInvariant();
+
+        Action<SirenTrainer> Reporter(string stage, int stageTotal)
+        {
+            long lastTick = 0;
+            return t =>
+            {
+                long now = clock.ElapsedMilliseconds;
+                if (progress is null || (now - lastTick < 250 && t.IterationsDone != stageTotal)) return;
+                lastTick = now;
+                long done = doneBefore + t.IterationsDone;
+                TimeSpan? left = done > 0 ? TimeSpan.FromMilliseconds(now * (double)(totalIters - done) / done) : null;
+                if (deadline is { } d && left is { } lf && clock.Elapsed + lf > d) left = d - clock.Elapsed;
+                progress.Report(new FitProgress(stage, t.IterationsDone, stageTotal, SirenTrainer.MseToPsnr(t.LastMse), t.BestPsnr,
+                    clock.Elapsed, left, (int)Math.Clamp(100 * done / Math.Max(1, totalIters), 0, 100)));
+            };
+        }
+
+        try
+        {
+            if (searching)
+            {
+                // Trials get at most 40 % of a time budget so the winner keeps time to converge.
+                TimeSpan? searchDeadline = deadline is { } d ? d * 0.4 : null;
+                for (int i = 0; i < candidates.Count; i++)
+                {
+                    var (layers, width) = candidates[i];
+                    if (searchDeadline is { } sd && clock.Elapsed >= sd && winner is not null) { stoppedEarly = true; break; }
+                    var t0 = clock.Elapsed;
+                    var trainer = NewTrainer(layers, width, cube.Bands, options, coords, target, device);
+                    string stage = $"search {i + 1}/{candidates.Count}: {layers}×{width}";
+                    if (!trainer.Train(options.SearchIterations, clock, searchDeadline, Reporter(stage, options.SearchIterations), ct)) stoppedEarly = true;
+                    doneBefore += options.SearchIterations;
+                    trials.Add(new SearchTrial(layers, width, trainer.BestPsnr,
+                        ArchitectureSearch.Bpppb(ArchitectureSearch.ArchiveBytes(header, layers, width, options.Precision), header),
+                        (clock.Elapsed - t0).TotalSeconds));
+                    if (winner is null || trainer.BestMse < winner.BestMse) { winner?.Dispose(); winner = trainer; }
+                    else trainer.Dispose();
+                }
+                // The winner continues from where its trial stopped: the trial was its first iterations.
+                int rest = Math.Max(0, options.Iterations - winner!.IterationsDone);
+                if (!winner.Train(rest, clock, deadline, Reporter($"fit {winner.Model.Layers}×{winner.Model.Width}", options.Iterations), ct)) stoppedEarly = true;
+            }
+            else
+            {
+                var (layers, width) = candidates[0];
+                winner = NewTrainer(layers, width, cube.Bands, options, coords, target, device);
+                if (!winner.Train(options.Iterations, clock, deadline, Reporter($"fit {layers}×{width}", options.Iterations), ct)) stoppedEarly = true;
+            }
+
+            var payload = new InrPayload(winner.Model.Layers, winner.Model.Width, cube.Bands, options.Precision, (float)options.Omega0, winner.BestWeights());
+            int iterations = winner.IterationsDone;
+            int bestIteration = winner.BestIteration;
+            double seconds = clock.Elapsed.TotalSeconds;
+
+            // Measure the archive as a user will see it: decode the payload and compare with the input.
+            var decoded = Decode(header, payload, device);
+            double psnr = QualityMetrics.Compare(cube, decoded).Psnr;
+            var finalHeader = header with { EncodePsnr = (float)psnr, EncodeSeconds = (float)seconds, Iterations = iterations };
+            byte[] archive = ArchiveFormat.Write(finalHeader, payload.ToBytes());
+            return new CompressionResult
+            {
+                Archive = archive,
+                Header = finalHeader,
+                Layers = payload.Layers,
+                Width = payload.Width,
+                Precision = options.Precision,
+                Psnr = psnr,
+                EncodeSeconds = seconds,
+                Iterations = iterations,
+                BestIteration = bestIteration,
+                StoppedEarly = stoppedEarly,
+                Trials = trials,
+                Device = device0,
+            };
+        }
+        finally
+        {
+            winner?.Dispose();
+        }
+    }
+
+    private static SirenTrainer NewTrainer(int layers, int width, int bands, InrOptions o, Tensor coords, Tensor target, Device device)
+    {
+        var model = new SirenNetwork(layers, width, bands, o.Omega0);
+        // Same seed for every candidate: trials differ by architecture only, and a rerun is bit-identical.
+        using (var gen = new Generator((ulong)o.Seed))
+            model.InitializeSiren(gen);
+        model.to(device);
+        return new SirenTrainer(model, coords, target, o.LearningRate, o.Precision, o.ChunkPixels);
+    }
+
+    /// <summary>The codec-independent header for <paramref name="cube"/> (encoder statistics filled in later).</summary>
+    public static ArchiveHeader HeaderFor(HsiCube cube, long seed) => new()
+    {
+        Codec = CodecId.Inr,
+        Height = cube.Height,
+        Width = cube.Width,
+        Bands = cube.Bands,
+        OriginalType = cube.OriginalType,
+        NormMin = cube.MinValue,
+        NormMax = cube.MaxValue,
+        Seed = seed,
+        Name = cube.Name,
+        Wavelengths = cube.Wavelengths?.Select(v => (float)v).ToArray(),
+    };
+
+    /// <summary>Evaluates the stored network on the grid and returns the cube in its original units and type.</summary>
+    public static HsiCube Decode(ArchiveHeader header, InrPayload payload, Device? device = null, int chunkPixels = 65536)
+    {
+        device ??= CPU;
+        using var scope = NewDisposeScope();
+        using var model = new SirenNetwork(payload.Layers, payload.Width, payload.Outputs, payload.Omega0);
+        using (no_grad())
+        {
+            int offset = 0;
+            foreach (var p in model.OrderedParameters())
+            {
+                int n = (int)p.numel();
+                p.copy_(tensor(payload.Weights.AsSpan(offset, n).ToArray(), p.shape));
+                offset += n;
+            }
+        }
+        model.to(device);
+        model.eval();
+        var data = new float[header.SampleCount];
+        long pixels = (long)header.Height * header.Width;
+        var coords = CubeTensors.Grid(header.Height, header.Width, device);
+        double scale = header.NormMax - header.NormMin;
+        using (inference_mode())
+        {
+            for (long s0 = 0; s0 < pixels; s0 += chunkPixels)
+            {
+                using var inner = NewDisposeScope();
+                long len = Math.Min(chunkPixels, pixels - s0);
+                var y = model.forward(coords.narrow(0, s0, len)).mul(scale).add(header.NormMin).cpu().contiguous();
+                y.data<float>().CopyTo(data.AsSpan(checked((int)(s0 * header.Bands))));
+            }
+        }
+        if (header.OriginalType.IsInteger()) RoundToType(data, header.OriginalType);
+        return new HsiCube(header.Name, header.Height, header.Width, header.Bands, data, header.OriginalType)
+        {
+            Wavelengths = header.Wavelengths?.Select(v => (double)v).ToArray(),
+        };
+    }
+
+    /// <summary>Integer sources decode to integers in the type's range, as they were.</summary>
+    private static void RoundToType(float[] data, SampleType type)
+    {
+        var (lo, hi) = type.Range();
+        Parallel.For(0, (data.Length + 65535) / 65536, b =>
+        {
+            int end = Math.Min(data.Length, (b + 1) * 65536);
+            for (int i = b * 65536; i < end; i++)
+                data[i] = (float)Math.Clamp(Math.Round(data[i]), lo, hi);
+        });
+    }
+}

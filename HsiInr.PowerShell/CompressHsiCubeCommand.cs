@@ -1,0 +1,147 @@
+using System.Management.Automation;
+using HsiInr.Core;
+using HsiInr.Core.Codec;
+using HsiInr.Core.Codec.Container;
+using HsiInr.Core.Codec.Inr;
+using HsiInr.Core.Cube;
+using HsiInr.Core.IO;
+
+namespace HsiInr.PowerShell;
+
+/// <summary>Compress-HsiCube: fits a SIREN to each piped cube and writes it as an .hsiinr archive.</summary>
+[Cmdlet(VerbsData.Compress, "HsiCube", SupportsShouldProcess = true, DefaultParameterSetName = OutFileSet)]
+[OutputType(typeof(HsiArchive))]
+public sealed class CompressHsiCubeCommand : HsiCmdlet
+{
+    private const string OutFileSet = "OutFile";
+    private const string OutDirSet = "OutputDirectory";
+    public const string Extension = ".hsiinr";
+
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public HsiCube InputObject { get; set; } = null!;
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = OutFileSet)]
+    [ValidateNotNullOrEmpty]
+    public string OutFile { get; set; } = "";
+
+    [Parameter(Mandatory = true, ParameterSetName = OutDirSet)]
+    [ValidateNotNullOrEmpty]
+    public string OutputDirectory { get; set; } = "";
+
+    [Parameter]
+    [ValidateRange(1e-6, 64.0)]
+    public double Bpppb { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, InrPayload.MaxLayers)]
+    public int Layers { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 4096)]
+    public int Width { get; set; }
+
+    [Parameter]
+    public WeightPrecision Precision { get; set; } = WeightPrecision.Single;
+
+    [Parameter]
+    [ValidateRange(1, 10_000_000)]
+    public int Iterations { get; set; } = 10_000;
+
+    [Parameter]
+    [ValidateRange(1, 10_000_000)]
+    public int SearchIterations { get; set; } = 300;
+
+    [Parameter]
+    [ValidateRange(1e-8, 1.0)]
+    public double LearningRate { get; set; } = 2e-4;
+
+    [Parameter]
+    [ValidateRange(0.001, 1e9)]
+    public double MaxSeconds { get; set; }
+
+    [Parameter]
+    public long Seed { get; set; } = 42;
+
+    [Parameter]
+    public DeviceKind Device { get; set; } = DeviceKind.Auto;
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var cube = InputObject;
+        string target;
+        try
+        {
+            target = ParameterSetName == OutDirSet
+                ? System.IO.Path.Combine(ResolveOutputPath(OutputDirectory), SafeFileName(cube.Name) + Extension)
+                : ResolveOutputPath(OutFile);
+            // Fail before the (long) fit, not after it.
+            if (!Force && File.Exists(target))
+                throw new HsiException(HsiErrorKind.OutputExists, "The archive already exists; use -Force to overwrite it.", target);
+            if (ParameterSetName == OutDirSet && !Directory.Exists(System.IO.Path.GetDirectoryName(target)))
+                throw new HsiException(HsiErrorKind.FileNotFound, "The output directory does not exist; create it first.", System.IO.Path.GetDirectoryName(target));
+        }
+        catch (HsiException e)
+        {
+            WriteError(ErrorFor(e, cube));
+            return;
+        }
+
+        var options = new InrOptions
+        {
+            Bpppb = MyInvocation.BoundParameters.ContainsKey(nameof(Bpppb)) ? Bpppb : null,
+            Layers = MyInvocation.BoundParameters.ContainsKey(nameof(Layers)) ? Layers : null,
+            Width = MyInvocation.BoundParameters.ContainsKey(nameof(Width)) ? Width : null,
+            Precision = Precision,
+            Iterations = Iterations,
+            SearchIterations = SearchIterations,
+            LearningRate = LearningRate,
+            MaxSeconds = MyInvocation.BoundParameters.ContainsKey(nameof(MaxSeconds)) ? MaxSeconds : null,
+            Seed = Seed,
+            Device = Device,
+        };
+        string what = options.Layers is null ? $"search within {options.Bpppb} bpppb" : $"{options.Layers}×{options.Width} network";
+        if (!ShouldProcess(target, $"Compress {cube.Shape} cube '{cube.Name}' ({what}, {Precision})")) return;
+
+        int activity = 1;
+        var record = new ProgressRecord(activity, $"Compress-HsiCube {cube.Name}", "starting");
+        try
+        {
+            options.Validate();
+            var result = RunWithProgress<FitProgress, CompressionResult>(
+                (progress, ct) => InrCodec.Compress(cube, options, progress, ct),
+                p =>
+                {
+                    record.StatusDescription = $"{p.Stage}: iteration {p.Iteration}/{p.TotalIterations}, PSNR {p.CurrentPsnr:0.00} dB (best {p.BestPsnr:0.00})";
+                    record.PercentComplete = p.PercentComplete;
+                    record.SecondsRemaining = p.Remaining is { } r ? (int)Math.Ceiling(r.TotalSeconds) : -1;
+                    WriteProgress(record);
+                });
+            foreach (var t in result.Trials)
+                WriteVerbose($"search {t.Layers}×{t.Width}: {t.Psnr:0.00} dB at {t.Bpppb:0.####} bpppb in {t.Seconds:0.0} s");
+            if (result.StoppedEarly)
+                WriteWarning($"'{cube.Name}': -MaxSeconds {MaxSeconds} stopped the encode early after {result.Iterations} iterations; the archive holds the best checkpoint ({result.Psnr:0.00} dB).");
+            AtomicFile.Write(target, Force, s => s.Write(result.Archive), Cancellation);
+            WriteObject(HsiArchive.FromResult(result, target));
+        }
+        catch (Exception e) when (e is HsiException or IOException or UnauthorizedAccessException)
+        {
+            WriteError(ErrorFor(e, cube));
+        }
+        finally
+        {
+            record.RecordType = ProgressRecordType.Completed;
+            WriteProgress(record);
+        }
+    }
+
+    private static string SafeFileName(string name)
+    {
+        var bad = System.IO.Path.GetInvalidFileNameChars();
+        var s = new string(name.Select(c => bad.Contains(c) ? '_' : c).ToArray()).Trim();
+        return s.Length == 0 ? "cube" : s;
+    }
+}

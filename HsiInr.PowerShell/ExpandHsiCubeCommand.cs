@@ -1,0 +1,63 @@
+using System.Management.Automation;
+using HsiInr.Core;
+using HsiInr.Core.Codec;
+using HsiInr.Core.Cube;
+
+namespace HsiInr.PowerShell;
+
+/// <summary>Expand-HsiCube: decodes .hsiinr archives into cubes in their original units and type.</summary>
+[Cmdlet(VerbsData.Expand, "HsiCube", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(HsiCube))]
+public sealed class ExpandHsiCubeCommand : HsiCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralSet = "LiteralPath";
+    private const string ArchiveSet = "Archive";
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = [];
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = [];
+
+    [Parameter(Mandatory = true, ParameterSetName = ArchiveSet, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public HsiArchive InputObject { get; set; } = null!;
+
+    [Parameter]
+    public DeviceKind Device { get; set; } = DeviceKind.Cpu;
+
+    protected override void ProcessRecord()
+    {
+        IEnumerable<string> files = ParameterSetName switch
+        {
+            ArchiveSet when InputObject.Path is { } p => [p],
+            ArchiveSet => Fail("The archive object has no Path: it was never written to a file."),
+            LiteralSet => ResolveInputPaths(LiteralPath, literal: true),
+            _ => ResolveInputPaths(Path, literal: false),
+        };
+        foreach (string file in files)
+        {
+            Cancellation.ThrowIfCancellationRequested();
+            try
+            {
+                WriteVerbose($"Decoding {file}");
+                WriteObject(ArchiveDecoder.DecodeFile(file, Device));
+            }
+            catch (Exception e) when (e is HsiException or IOException or UnauthorizedAccessException)
+            {
+                WriteError(ErrorFor(e, file));
+            }
+        }
+    }
+
+    private IEnumerable<string> Fail(string message)
+    {
+        WriteError(ErrorFor(new HsiException(HsiErrorKind.InvalidArgument, message), InputObject));
+        return [];
+    }
+}

@@ -1,0 +1,50 @@
+using System.Management.Automation;
+using HsiInr.Core;
+using HsiInr.Core.Codec;
+using HsiInr.Core.Cube;
+using HsiInr.Core.Metrics;
+
+namespace HsiInr.PowerShell;
+
+/// <summary>Measure-HsiPsnr: PSNR, mean band PSNR, MSE, RMSE, max error and SAM of test cubes against a reference.</summary>
+[Cmdlet(VerbsDiagnostic.Measure, "HsiPsnr", DefaultParameterSetName = CubeSet)]
+[OutputType(typeof(QualityReport))]
+public sealed class MeasureHsiPsnrCommand : HsiCmdlet
+{
+    private const string CubeSet = "Cube";
+    private const string PathSet = "Path";
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNull]
+    public HsiCube Reference { get; set; } = null!;
+
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = CubeSet)]
+    [ValidateNotNull]
+    public HsiCube InputObject { get; set; } = null!;
+
+    /// <summary>Archives to decode and measure.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = [];
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == CubeSet)
+        {
+            Measure(InputObject, InputObject);
+            return;
+        }
+        foreach (string file in ResolveInputPaths(Path, literal: false))
+        {
+            try { Measure(ArchiveDecoder.DecodeFile(file), file); }
+            catch (Exception e) when (e is HsiException or IOException or UnauthorizedAccessException) { WriteError(ErrorFor(e, file)); }
+        }
+    }
+
+    private void Measure(HsiCube test, object target)
+    {
+        try { WriteObject(QualityMetrics.Compare(Reference, test)); }
+        catch (HsiException e) { WriteError(ErrorFor(e, target)); }
+    }
+}
