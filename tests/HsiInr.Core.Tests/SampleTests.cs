@@ -5,7 +5,7 @@ using HsiInr.Core.IO;
 namespace HsiInr.Core.Tests;
 
 /// <summary>The shipped sample (samples/jasper-ridge-64.mat, see samples/README.md).</summary>
-public class SampleTests
+public class SampleTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static string SamplePath => Path.Combine(TestData.RepoRoot, "samples", "jasper-ridge-64.mat");
 
@@ -17,6 +17,8 @@ public class SampleTests
         Assert.Equal(SampleType.UInt16, cube.OriginalType);
         Assert.Equal(198, cube.Wavelengths!.Length);
         Assert.Equal("jasper-ridge-64", cube.Name);
+        Assert.Equal((0.0, 5437.0), (cube.MinValue, cube.MaxValue));
+        output.WriteLine($"{cube.Shape} {cube.OriginalType} [{cube.MinValue}, {cube.MaxValue}] wl {cube.Wavelengths[0]}..{cube.Wavelengths[^1]} distinct {cube.Data.Distinct().Count()}");
     }
 
     /// <summary>
