@@ -73,3 +73,35 @@ public class MatV73Tests
         Assert.Contains("b (single, 2×2×2)", ex.Message);
     }
 }
+
+public class MatV73PlainHdf5Tests
+{
+    [Fact]
+    public void DatasetWithoutMatlabClassUsesItsHdf5Type()
+    {
+        using var tmp = new TempDir();
+        var file = new H5File { ["cube"] = new H5Dataset(new short[] { -1, 2, 3, 4, 5, 6, 7, 8 }, fileDims: [2, 2, 2]) };
+        file.Write(tmp.File("plain.mat"), new H5WriteOptions(UserBlockSize: 512));
+        var vars = CubeFile.ListMatVariables(tmp.File("plain.mat"));
+        Assert.Equal("int16", Assert.Single(vars).ClassName);
+        var cube = CubeFile.Read(tmp.File("plain.mat"));
+        Assert.Equal(HsiInr.Core.Cube.SampleType.Int16, cube.OriginalType);
+        Assert.Equal(-1f, cube[0, 0, 0]);
+        Assert.Equal(2f, cube[1, 0, 0]); // HDF5 last dimension = MATLAB first (rows)
+    }
+
+    [Fact]
+    public void CutOffV73FileIsAnHsiException()
+    {
+        using var tmp = new TempDir();
+        var file = new H5File { ["data"] = new H5Dataset(new double[4000], fileDims: [10, 20, 20]) };
+        file.Write(tmp.File("full.mat"), new H5WriteOptions(UserBlockSize: 512));
+        var bytes = File.ReadAllBytes(tmp.File("full.mat"));
+        foreach (int cut in new[] { 600, 1200, bytes.Length / 2 })
+        {
+            File.WriteAllBytes(tmp.File("cut.mat"), bytes[..cut]);
+            var ex = Assert.Throws<HsiException>(() => CubeFile.Read(tmp.File("cut.mat")));
+            Assert.Contains(ex.Kind, new[] { HsiErrorKind.MalformedHeader, HsiErrorKind.TruncatedFile, HsiErrorKind.VariableNotFound });
+        }
+    }
+}
