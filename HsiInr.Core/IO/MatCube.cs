@@ -51,7 +51,8 @@ internal abstract class MatContainer : IDisposable
 /// <item>With <see cref="CubeReadOptions.Variable"/>: that variable. A 3-D array is H×W×Bands. A 2-D array is
 /// Bands×Pixels (pixel p = r + H·c, MATLAB column-major) when Height/Width come from the options or from scalar
 /// <c>nRow</c>/<c>nCol</c> variables, else a one-band H×W image.</item>
-/// <item>Without: the single 3-D numeric array; if there is none, the unmixing layout — a 2-D <c>Y</c>
+/// <item>Without: the single 3-D numeric array (when there are several, the one named <c>data</c>, else the
+/// choice is ambiguous); if there is none, the unmixing layout — a 2-D <c>Y</c>
 /// (Bands×Pixels) with <c>nRow</c>/<c>nCol</c> or Height/Width options.</item>
 /// </list>
 /// </summary>
@@ -74,6 +75,8 @@ internal static class MatCube
         else
         {
             var cubes = vars.Where(v => v.IsNumeric && v.Rank == 3).ToList();
+            // Unmixing result files (e.g. Moffett) also hold 3-D abundance maps; the benchmark convention names the image 'data'.
+            if (cubes.Count > 1 && cubes.Count(v => v.Name == "data") == 1) cubes = cubes.Where(v => v.Name == "data").ToList();
             if (cubes.Count > 1)
                 throw new HsiException(HsiErrorKind.AmbiguousVariable,
                     $"The MAT file holds {cubes.Count} 3-D numeric arrays ({string.Join(", ", cubes.Select(c => c.Name))}), so the cube is ambiguous. {Listing(vars)} Choose one with -Variable.", mat.Path);

@@ -11,14 +11,10 @@ namespace HsiInr.Core.IO;
 /// </summary>
 internal sealed class MatV73Reader : MatContainer
 {
-    private readonly NativeFileHandle h5;
+    private readonly IDisposable h5;
+    private readonly long fileLength;
     private readonly Dictionary<MatVariableInfo, IH5Dataset> datasets = new(ReferenceEqualityComparer.Instance);
     private readonly List<MatVariableInfo> variables = [];
-
-    private sealed class NativeFileHandle(IDisposable inner) : IDisposable
-    {
-        public void Dispose() => inner.Dispose();
-    }
 
     public static bool HasSignature(ReadOnlySpan<byte> head)
     {
@@ -31,8 +27,9 @@ internal sealed class MatV73Reader : MatContainer
         IH5Group root;
         try
         {
+            fileLength = new FileInfo(path).Length;
             var f = H5File.OpenRead(path);
-            h5 = new NativeFileHandle(f);
+            h5 = f;
             root = f;
         }
         catch (Exception ex) when (ex is not HsiException and not OperationCanceledException)
@@ -44,7 +41,7 @@ internal sealed class MatV73Reader : MatContainer
             foreach (var child in root.Children())
             {
                 if (child.Name.StartsWith('#')) continue; // MATLAB's hidden "#refs#" / "#subsystem#" groups
-                string cls = Attr(child, "MATLAB_class") ?? (child is IH5Dataset ? "unknown" : "struct");
+                string? cls = Attr(child, "MATLAB_class");
                 if (child is IH5Dataset ds)
                 {
                     var hdims = ds.Space.Dimensions;
@@ -52,6 +49,9 @@ internal sealed class MatV73Reader : MatContainer
                     if (dims.Length == 1) dims = [dims[0], 1];
                     if (child.AttributeExists("MATLAB_empty")) dims = new long[Math.Max(2, dims.Length)];
                     bool complex = ds.Type.Class == H5DataTypeClass.Compound;
+                    // Without a readable MATLAB_class (plain HDF5, or an attribute encoding we cannot decode) the
+                    // HDF5 number type stands in for the class.
+                    cls ??= ClassFromType(ds.Type);
                     if (cls == "double" && ds.Type.Class == H5DataTypeClass.Reference) cls = "cell";
                     var info = new MatVariableInfo(child.Name, cls, dims, complex);
                     variables.Add(info);
@@ -60,7 +60,7 @@ internal sealed class MatV73Reader : MatContainer
                 else
                 {
                     bool sparse = child.AttributeExists("MATLAB_sparse");
-                    variables.Add(new MatVariableInfo(child.Name, sparse ? cls : cls, [], false, sparse));
+                    variables.Add(new MatVariableInfo(child.Name, cls ?? "struct", [], false, sparse));
                 }
             }
         }
@@ -77,6 +77,14 @@ internal sealed class MatV73Reader : MatContainer
         try { return o.Attribute(name).Read<string>(); }
         catch { return null; }
     }
+
+    private static string ClassFromType(IH5DataType t) => (t.Class, t.Size) switch
+    {
+        (H5DataTypeClass.FloatingPoint, 8) => "double",
+        (H5DataTypeClass.FloatingPoint, 4) => "single",
+        (H5DataTypeClass.FixedPoint, 1 or 2 or 4 or 8) => (t.FixedPoint.IsSigned ? "int" : "uint") + (t.Size * 8),
+        _ => "unknown",
+    };
 
     public override IReadOnlyList<MatVariableInfo> Variables => variables;
 
@@ -99,6 +107,10 @@ internal sealed class MatV73Reader : MatContainer
         long bytes = variable.ElementCount * stored.Size();
         if (bytes > Array.MaxLength)
             throw new HsiException(HsiErrorKind.SizeLimitExceeded, $"Variable '{variable.Name}' holds {bytes} bytes, more than one buffer can hold. Split the data in MATLAB first.", Path);
+        // Even compressed chunks cannot hold more than ~1000× their size, so dimensions claiming far more than the
+        // file could contain are corrupt: refuse before PureHDF allocates for them.
+        if (bytes > fileLength * 1100L + 65536)
+            throw new HsiException(HsiErrorKind.TruncatedFile, $"Variable '{variable.Name}' ({variable.DimensionsText}) would need {bytes} bytes, far more than the {fileLength}-byte file can hold; the file is cut off or corrupt.", Path);
         ct.ThrowIfCancellationRequested();
         byte[] buffer;
         try
