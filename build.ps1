@@ -82,6 +82,10 @@ function Invoke-Build {
         dotnet publish (Join-Path $root 'HsiInr.PowerShell/HsiInr.PowerShell.csproj') -c $Configuration --no-restore --no-build @props -o $moduleDir -nologo
     }
 
+    Write-Host '==> help (docs/help/*.md -> en-US/HsiInr.dll-Help.xml)'
+    $code = Invoke-ChildPwsh @('-File', (Join-Path $root 'build/New-HelpXml.ps1'), '-ModuleDir', $moduleDir, '-SourceDir', (Join-Path $root 'docs/help'))
+    if ($code -ne 0) { throw "Generating the cmdlet help failed (exit code $code)." }
+
     foreach ($required in 'HsiInr.psd1', 'HsiInr.dll', 'HsiInr.Core.dll', 'HsiInr.Format.ps1xml', 'TorchSharp.dll', 'libtorch_cpu.so', 'libLibTorchSharp.so', 'en-US/HsiInr.dll-Help.xml') {
         if (-not (Test-Path (Join-Path $moduleDir $required))) { throw "The module folder lacks $required." }
     }

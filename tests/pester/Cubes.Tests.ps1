@@ -4,10 +4,13 @@ BeforeAll {
     $script:samplePath = (Get-ChildItem (Join-Path $PSScriptRoot '../../samples') -Filter '*.mat' | Select-Object -First 1).FullName
     $script:sample = Import-HsiCube -LiteralPath $samplePath
 
+    # The FullyQualifiedErrorId of the first error a command writes or throws (Pester runs tests with Stop).
     function Get-ErrorId([scriptblock]$Command) {
-        $err = $null
-        & $Command -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
-        @($err)[0].FullyQualifiedErrorId
+        $ErrorActionPreference = 'Continue'
+        $errors = @()
+        try { & $Command 2>&1 | ForEach-Object { if ($_ -is [Management.Automation.ErrorRecord]) { $errors += $_ } } }
+        catch { $errors += $_ }
+        @($errors)[0].FullyQualifiedErrorId
     }
 }
 
