@@ -5,7 +5,16 @@ namespace HsiInr.Core.Codec.Container;
 /// <summary>Which codec wrote an archive's payload. Stored as a u16; values are part of the format: never reuse one.</summary>
 public enum CodecId : ushort
 {
+    /// <summary>SIREN weights (the paper's method).</summary>
     Inr = 1,
+    /// <summary>Baseline: each band scaled to 8 bits and JPEG-coded.</summary>
+    Jpeg = 2,
+    /// <summary>Baseline: each band JPEG2000-coded at 16 bits (OpenJPEG, irreversible 9/7).</summary>
+    Jpeg2000 = 3,
+    /// <summary>Baseline: spectral PCA, component images 8×8-DCT coded.</summary>
+    PcaDct = 4,
+    /// <summary>Baseline: spectral PCA, component images JPEG2000-coded (Du &amp; Fowler 2007).</summary>
+    PcaJpeg2000 = 5,
 }
 
 /// <summary>How the INR weights are stored (the paper's quantisation flag, widened).</summary>
