@@ -53,7 +53,8 @@ internal abstract class MatContainer : IDisposable
 /// <c>nRow</c>/<c>nCol</c> variables, else a one-band H×W image.</item>
 /// <item>Without: the single 3-D numeric array (when there are several, the one named <c>data</c>, else the
 /// choice is ambiguous); if there is none, the unmixing layout — a 2-D <c>Y</c>
-/// (Bands×Pixels) with <c>nRow</c>/<c>nCol</c> or Height/Width options.</item>
+/// (Bands×Pixels) with <c>nRow</c>/<c>nCol</c> or Height/Width options — or, with Height and Width given, the one
+/// 2-D numeric matrix that has Height·Width columns.</item>
 /// </list>
 /// </summary>
 internal static class MatCube
@@ -83,6 +84,7 @@ internal static class MatCube
             chosen = cubes.Count == 1
                 ? cubes[0]
                 : vars.FirstOrDefault(v => v.Name == "Y" && v.IsNumeric && v.Rank == 2)
+                  ?? PixelMatrixFromOptions(vars, options)
                   ?? throw new HsiException(HsiErrorKind.VariableNotFound,
                       $"The MAT file has no 3-D numeric array and no 2-D 'Y' (bands × pixels) matrix to read as a cube. {Listing(vars)} Choose a variable with -Variable (and -Height/-Width for a bands × pixels matrix).", mat.Path);
         }
@@ -132,6 +134,12 @@ internal static class MatCube
         };
         return cube;
     }
+
+    /// <summary>With Height and Width given, the one 2-D numeric matrix with Height·Width columns (bands × pixels).</summary>
+    private static MatVariableInfo? PixelMatrixFromOptions(IReadOnlyList<MatVariableInfo> vars, CubeReadOptions o) =>
+        o.Height is { } h && o.Width is { } w
+            ? Unique(vars.Where(v => v.IsNumeric && v.Rank == 2 && v.Dimensions[1] == (long)h * w).ToList())
+            : null;
 
     private static MatVariableInfo? Unique(List<MatVariableInfo> l) => l.Count == 1 ? l[0] : null;
 

@@ -191,3 +191,30 @@ public class MatV5ReaderTests
         Assert.True(float.IsNaN(cube[0, 0, 0]));
     }
 }
+
+public class MatV5OptionTests
+{
+    [Fact]
+    public void HeightWidthOptionsFindTheBandsByPixelsMatrixWithoutAName()
+    {
+        using var tmp = new TempDir();
+        var path = new MatBuilder()
+            .Add("M", MatBuilder.MxDouble, [3, 2], MatBuilder.MiDouble, new double[6])
+            .Add("spectra", MatBuilder.MxDouble, [3, 6], MatBuilder.MiDouble, Enumerable.Range(0, 18).Select(i => (double)i).ToArray())
+            .Save(tmp.File("p.mat"));
+        var cube = CubeFile.Read(path, new CubeReadOptions { Height = 2, Width = 3 });
+        Assert.Equal((2, 3, 3), (cube.Height, cube.Width, cube.Bands));
+        Assert.Equal(3f * (1 + 2 * 2) + 1, cube[1, 2, 1]); // pixel p = r + H·c = 5, band 1 → index 1 + 3·5
+        Assert.Equal(HsiErrorKind.VariableNotFound, Assert.Throws<HsiException>(() => CubeFile.Read(path)).Kind);
+    }
+
+    [Fact]
+    public void CancellationStopsTheRead()
+    {
+        using var tmp = new TempDir();
+        var path = new MatBuilder().Add("data", MatBuilder.MxDouble, [4, 4, 40], MatBuilder.MiUInt16, new double[640]).Save(tmp.File("c.mat"));
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => CubeFile.Read(path, null, cts.Token));
+    }
+}
