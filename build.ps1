@@ -100,7 +100,7 @@ function Invoke-Build {
 # Child pwsh processes get hugetlb-backed malloc: large training steps then stop page-faulting (see docs/performance.md).
 function Invoke-ChildPwsh([string[]]$Arguments) {
     $env:GLIBC_TUNABLES = 'glibc.malloc.hugetlb=1'
-    try { & dotnet pwsh -NoProfile -NonInteractive @Arguments } finally { Remove-Item Env:GLIBC_TUNABLES -ErrorAction Ignore }
+    try { & dotnet pwsh -NoProfile -NonInteractive @Arguments | Out-Host } finally { Remove-Item Env:GLIBC_TUNABLES -ErrorAction Ignore }
     return $LASTEXITCODE
 }
 

@@ -38,6 +38,7 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
     public int Layers { get; set; }
 
     [Parameter]
+    [Alias("LayerWidth")]
     [ValidateRange(1, 4096)]
     public int Width { get; set; }
 
@@ -69,28 +70,12 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void ProcessRecord()
-    {
-        var cube = InputObject;
-        string target;
-        try
-        {
-            target = ParameterSetName == OutDirSet
-                ? System.IO.Path.Combine(ResolveOutputPath(OutputDirectory), SafeFileName(cube.Name) + Extension)
-                : ResolveOutputPath(OutFile);
-            // Fail before the (long) fit, not after it.
-            if (!Force && File.Exists(target))
-                throw new HsiException(HsiErrorKind.OutputExists, "The archive already exists; use -Force to overwrite it.", target);
-            if (ParameterSetName == OutDirSet && !Directory.Exists(System.IO.Path.GetDirectoryName(target)))
-                throw new HsiException(HsiErrorKind.FileNotFound, "The output directory does not exist; create it first.", System.IO.Path.GetDirectoryName(target));
-        }
-        catch (HsiException e)
-        {
-            WriteError(ErrorFor(e, cube));
-            return;
-        }
+    private InrOptions options = null!;
+    private int cubes;
 
-        var options = new InrOptions
+    protected override void BeginProcessing()
+    {
+        options = new InrOptions
         {
             Bpppb = MyInvocation.BoundParameters.ContainsKey(nameof(Bpppb)) ? Bpppb : null,
             Layers = MyInvocation.BoundParameters.ContainsKey(nameof(Layers)) ? Layers : null,
@@ -103,14 +88,49 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
             Seed = Seed,
             Device = Device,
         };
+        // A bad combination of settings is the same error for every cube: stop once, before reading the pipeline.
+        try
+        {
+            options.Validate();
+            if (options.Layers is not null && options.Bpppb is not null)
+                throw new HsiException(HsiErrorKind.InvalidArgument, "-Bpppb chooses the architecture by search; with -Layers and -Width the architecture is fixed. Give one or the other.");
+        }
+        catch (HsiException e)
+        {
+            ThrowTerminatingError(ErrorFor(e, null));
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        var cube = InputObject;
+        string target = ParameterSetName == OutDirSet
+            ? System.IO.Path.Combine(ResolveOutputPath(OutputDirectory), SafeFileName(cube.Name) + Extension)
+            : ResolveOutputPath(OutFile);
         string what = options.Layers is null ? $"search within {options.Bpppb} bpppb" : $"{options.Layers}×{options.Width} network";
         if (!ShouldProcess(target, $"Compress {cube.Shape} cube '{cube.Name}' ({what}, {Precision})")) return;
+        try
+        {
+            if (ParameterSetName == OutFileSet && ++cubes > 1)
+                throw new HsiException(HsiErrorKind.InvalidArgument,
+                    $"-OutFile names one archive, but a second cube ('{cube.Name}') arrived; it was not compressed. Use -OutputDirectory for several cubes.", target);
+            // Fail before the (long) fit, not after it.
+            if (!Force && File.Exists(target))
+                throw new HsiException(HsiErrorKind.OutputExists, "The archive already exists; use -Force to overwrite it.", target);
+            string dir = System.IO.Path.GetDirectoryName(target)!;
+            if (!Directory.Exists(dir))
+                throw new HsiException(HsiErrorKind.FileNotFound, "The output directory does not exist; create it first.", dir);
+        }
+        catch (HsiException e)
+        {
+            WriteError(ErrorFor(e, cube));
+            return;
+        }
 
         int activity = 1;
         var record = new ProgressRecord(activity, $"Compress-HsiCube {cube.Name}", "starting");
         try
         {
-            options.Validate();
             var result = RunWithProgress<FitProgress, CompressionResult>(
                 (progress, ct) => InrCodec.Compress(cube, options, progress, ct),
                 p =>

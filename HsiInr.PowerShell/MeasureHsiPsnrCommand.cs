@@ -13,6 +13,7 @@ public sealed class MeasureHsiPsnrCommand : HsiCmdlet
 {
     private const string CubeSet = "Cube";
     private const string PathSet = "Path";
+    private const string LiteralSet = "LiteralPath";
 
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNull]
@@ -28,6 +29,14 @@ public sealed class MeasureHsiPsnrCommand : HsiCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = [];
 
+    [Parameter(Mandatory = true, ParameterSetName = LiteralSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = [];
+
+    [Parameter]
+    public DeviceKind Device { get; set; } = DeviceKind.Cpu;
+
     protected override void ProcessRecord()
     {
         if (ParameterSetName == CubeSet)
@@ -35,9 +44,10 @@ public sealed class MeasureHsiPsnrCommand : HsiCmdlet
             Measure(InputObject, InputObject);
             return;
         }
-        foreach (string file in ResolveInputPaths(Path, literal: false))
+        bool literal = ParameterSetName == LiteralSet;
+        foreach (string file in ResolveInputPaths(literal ? LiteralPath : Path, literal))
         {
-            try { Measure(ArchiveDecoder.DecodeFile(file), file); }
+            try { Measure(ArchiveDecoder.DecodeFile(file, Device), file); }
             catch (Exception e) when (e is HsiException or IOException or UnauthorizedAccessException) { WriteError(ErrorFor(e, file)); }
         }
     }

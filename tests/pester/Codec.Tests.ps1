@@ -62,6 +62,32 @@ Describe 'Import | Compress | Expand | Measure' {
         ($crop | Compress-HsiCube @fast -Iterations 5 -OutFile $p -Force).Bytes | Should -Be (Get-Item $p).Length
     }
 
+    It 'shows -WhatIf on an existing target instead of failing' {
+        $p = Join-Path $TestDrive 'exists-whatif.hsiinr'
+        Set-Content $p 'precious'
+        Get-ErrorId { $crop | Compress-HsiCube @fast -OutFile $p -WhatIf } | Should -BeNullOrEmpty
+        Get-Content $p | Should -Be 'precious'
+    }
+
+    It 'refuses a second cube for one -OutFile and keeps the first archive' {
+        $p = Join-Path $TestDrive 'one.hsiinr'
+        $ErrorActionPreference = 'Continue'
+        $out = $crop, $crop.Crop(0, 0, 8, 8, 'second') | Compress-HsiCube @fast -Iterations 5 -OutFile $p -Force 2>&1
+        $errors = @($out | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'HsiInr.InvalidArgument,*'
+        (Expand-HsiCube $p).Name | Should -Be 'crop'
+    }
+
+    It 'rejects -Bpppb together with a fixed architecture before reading any cube' {
+        Get-ErrorId { $crop | Compress-HsiCube @fast -Bpppb 1 -OutFile (Join-Path $TestDrive 'both.hsiinr') } | Should -BeLike 'HsiInr.InvalidArgument,*'
+    }
+
+    It 'measures archive files piped from Get-ChildItem' {
+        $q = Get-ChildItem $TestDrive -Filter 'crop.hsiinr' | Measure-HsiPsnr -Reference $crop
+        $q.Psnr | Should -BeGreaterThan 25
+    }
+
     It 'names archives after the cube with -OutputDirectory' {
         $dir = Join-Path $TestDrive 'archive'
         New-Item -ItemType Directory $dir | Out-Null
