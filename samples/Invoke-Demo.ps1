@@ -26,7 +26,7 @@ try {
     Write-Host "== Compress-HsiCube -Bpppb $Bpppb (architecture search, then $Iterations iterations, at most $MaxSeconds s)"
     $archive = $cube | Compress-HsiCube -Bpppb $Bpppb -Iterations $Iterations -SearchIterations 100 -MaxSeconds $MaxSeconds `
         -OutFile (Join-Path $work "$($cube.Name).hsiinr") -Verbose
-    $archive | Format-Table | Out-Host
+    $archive | Format-List Name, Shape, Codec, Architecture, Precision, Bpppb, PaperBpppb, Psnr, EncodeSeconds, Iterations, Bytes, Path | Out-Host
 
     Write-Host '== Expand-HsiCube | Measure-HsiPsnr'
     Expand-HsiCube -LiteralPath $archive.Path | Measure-HsiPsnr -Reference $cube | Format-List | Out-Host
