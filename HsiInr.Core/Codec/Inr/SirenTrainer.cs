@@ -15,7 +15,6 @@ public sealed class SirenTrainer : IDisposable
 {
     private readonly Tensor coords;
     private readonly Tensor target;
-    private readonly long pixels;
     private readonly long chunk;
     private readonly WeightPrecision precision;
     private readonly int evalInterval;
@@ -38,7 +37,6 @@ public sealed class SirenTrainer : IDisposable
         Model = model;
         this.coords = coords;
         this.target = target;
-        pixels = coords.shape[0];
         chunk = Math.Max(1, chunkPixels);
         this.precision = precision;
         evalInterval = Math.Max(1, halfEvalInterval);
@@ -67,20 +65,8 @@ public sealed class SirenTrainer : IDisposable
     private void Step(CancellationToken ct)
     {
         optimizer.zero_grad();
-        double sse = 0;
-        double denom = (double)pixels * target.shape[1];
-        for (long s0 = 0; s0 < pixels; s0 += chunk)
-        {
-            ct.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            long len = Math.Min(chunk, pixels - s0);
-            var pred = Model.forward(coords.narrow(0, s0, len));
-            var err = (pred - target.narrow(0, s0, len)).square().sum();
-            sse += err.item<float>();
-            (err / denom).backward();
-        }
+        LastMse = ChunkedLoss.Mse(Model.forward, coords, target, chunk, backward: true, ct);
         // The loss of this step measures the weights *before* optimizer.step(): a free full-grid evaluation.
-        LastMse = sse / denom;
         IterationsDone++;
         if (precision == WeightPrecision.Single)
             ConsiderCheckpoint(LastMse, null);
@@ -127,19 +113,7 @@ public sealed class SirenTrainer : IDisposable
     }
 
     /// <summary>Full-grid MSE of the model's current weights.</summary>
-    public double Mse()
-    {
-        using var _ = no_grad();
-        double sse = 0;
-        for (long s0 = 0; s0 < pixels; s0 += chunk)
-        {
-            using var scope = NewDisposeScope();
-            long len = Math.Min(chunk, pixels - s0);
-            var pred = Model.forward(coords.narrow(0, s0, len));
-            sse += (pred - target.narrow(0, s0, len)).square().sum().item<float>();
-        }
-        return sse / ((double)pixels * target.shape[1]);
-    }
+    public double Mse() => ChunkedLoss.Mse(Model.forward, coords, target, chunk, backward: false);
 
     /// <summary>The best checkpoint's weights, flattened in storage order (already rounded for Half).</summary>
     public float[] BestWeights()

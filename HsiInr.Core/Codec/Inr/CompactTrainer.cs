@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using static TorchSharp.torch;
+
+namespace HsiInr.Core.Codec.Inr;
+
+/// <summary>How a <see cref="CompactTrainer"/> schedules one fit.</summary>
+public sealed record CompactSchedule
+{
+    public int Iterations { get; init; } = 2000;
+    public double PeakLearningRate { get; init; } = 1e-3;
+    /// <summary>Fraction of iterations spent warming the learning rate up linearly from 0.</summary>
+    public double WarmupFraction { get; init; } = 0.05;
+    /// <summary>The cosine decay ends at this fraction of the peak rate.</summary>
+    public double FinalLearningRateFraction { get; init; } = 0.02;
+    /// <summary>Fraction of iterations (at the end) trained with fake-quantised weights.</summary>
+    public double QuantisedFraction { get; init; } = 0.3;
+    public int QuantBits { get; init; } = 8;
+    /// <summary>Pixels per step as a fraction of the image (1 = full batch). Below 1, quality is checked on the full grid every <see cref="EvalInterval"/> steps.</summary>
+    public double SampleFraction { get; init; } = 1.0;
+    public int EvalInterval { get; init; } = 25;
+    public int ChunkPixels { get; init; } = 16384;
+}
+
+/// <summary>
+/// Fits a <see cref="CompactSiren"/>: Adam with linear warm-up and cosine decay, a float phase and then a
+/// quantisation-aware phase, keeping the best checkpoint of the quantised network (the one that will be stored).
+/// </summary>
+public sealed class CompactTrainer : IDisposable
+{
+    private readonly Tensor coords, target;
+    private readonly CompactSchedule schedule;
+    private readonly optim.Optimizer optimizer;
+    private readonly Generator sampler;
+    private Tensor[]? best;
+
+    public CompactSiren Model { get; }
+    public int IterationsDone { get; private set; }
+    public double BestMse { get; private set; } = double.PositiveInfinity;
+    public int BestIteration { get; private set; }
+    public double LastMse { get; private set; } = double.NaN;
+    public double BestPsnr => SirenTrainer.MseToPsnr(BestMse);
+
+    public CompactTrainer(CompactSiren model, Tensor coords, Tensor target, CompactSchedule schedule, long seed)
+    {
+        Model = model;
+        this.coords = coords;
+        this.target = target;
+        this.schedule = schedule;
+        optimizer = optim.Adam(model.parameters(), schedule.PeakLearningRate);
+        sampler = new Generator((ulong)seed + 1);
+    }
+
+    private int QuantStart => (int)Math.Round(schedule.Iterations * (1 - schedule.QuantisedFraction));
+
+    private double LearningRate(int it)
+    {
+        int total = schedule.Iterations;
+        int warm = Math.Max(1, (int)(total * schedule.WarmupFraction));
+        if (it < warm) return schedule.PeakLearningRate * (it + 1) / warm;
+        double t = (double)(it - warm) / Math.Max(1, total - warm);
+        double floor = schedule.FinalLearningRateFraction;
+        return schedule.PeakLearningRate * (floor + (1 - floor) * 0.5 * (1 + Math.Cos(Math.PI * t)));
+    }
+
+    /// <summary>Trains until the schedule ends or <paramref name="deadline"/> passes (then returns false).</summary>
+    public bool Train(Stopwatch clock, TimeSpan? deadline, Action<CompactTrainer>? onIteration, CancellationToken ct, int? stopAfter = null)
+    {
+        int end = Math.Min(schedule.Iterations, stopAfter ?? int.MaxValue);
+        bool completed = true;
+        while (IterationsDone < end)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (deadline is { } d && clock.Elapsed >= d) { completed = false; break; }
+            Step(ct);
+            onIteration?.Invoke(this);
+        }
+        if (Model.QuantBits == 0) Model.QuantBits = schedule.QuantBits;   // a cut-short fit still stores a quantised network
+        Consider(Mse(), force: best is null);
+        return completed;
+    }
+
+    private void Step(CancellationToken ct)
+    {
+        int it = IterationsDone;
+        if (it == QuantStart) Model.QuantBits = schedule.QuantBits;
+        foreach (var g in optimizer.ParamGroups) g.LearningRate = LearningRate(it);
+        optimizer.zero_grad();
+        bool quantised = Model.QuantBits > 0;
+        if (schedule.SampleFraction >= 1)
+        {
+            LastMse = ChunkedLoss.Mse(Model.forward, coords, target, schedule.ChunkPixels, backward: true, ct);
+            IterationsDone++;
+            // Full-batch loss measures the weights before this step: a free evaluation of the quantised network.
+            if (quantised) Consider(LastMse, force: false);
+        }
+        else
+        {
+            long n = coords.shape[0];
+            long m = Math.Max(1, (long)(n * schedule.SampleFraction));
+            using (var scope = NewDisposeScope())
+            {
+                var idx = randperm(n, generator: sampler).narrow(0, 0, m).to(coords.device);
+                LastMse = ChunkedLoss.Mse(Model.forward, coords.index_select(0, idx), target.index_select(0, idx), schedule.ChunkPixels, backward: true, ct);
+            }
+            IterationsDone++;
+            if (quantised && (IterationsDone % schedule.EvalInterval == 0)) Consider(Mse(), force: false);
+        }
+        optimizer.step();
+    }
+
+    public double Mse() => ChunkedLoss.Mse(Model.forward, coords, target, schedule.ChunkPixels, backward: false);
+
+    private void Consider(double mse, bool force)
+    {
+        if (!force && !(mse < BestMse)) return;
+        BestMse = mse;
+        BestIteration = IterationsDone;
+        if (best is not null) foreach (var t in best) t.Dispose();
+        using (no_grad())
+            best = Model.OrderedParameters().Select(p => p.detach().clone()).ToArray();
+    }
+
+    /// <summary>The best checkpoint's (unquantised) parameters in storage order; quantise them with <see cref="WeightQuantizer"/>.</summary>
+    public IReadOnlyList<Tensor> BestParameters() => best ?? throw new InvalidOperationException("No checkpoint yet.");
+
+    public void Dispose()
+    {
+        optimizer.Dispose();
+        sampler.Dispose();
+        if (best is not null) foreach (var t in best) t.Dispose();
+        Model.Dispose();
+    }
+}
