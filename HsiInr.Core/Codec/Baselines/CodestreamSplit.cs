@@ -8,7 +8,10 @@ namespace HsiInr.Core.Codec.Baselines;
 /// </summary>
 internal static class CodestreamSplit
 {
-    /// <summary>JPEG: header = SOI up to the end of the SOS segment; body = scan data before EOI.</summary>
+    /// <summary>
+    /// JPEG: header = SOI up to the first Huffman table (JFIF, quantisation table, frame: the same for every band at
+    /// one quality); body = the rest before EOI. SkiaSharp optimises Huffman tables per image, so they stay per band.
+    /// </summary>
     public static (byte[] Header, byte[] Body) SplitJpeg(byte[] s)
     {
         if (s.Length < 4 || s[0] != 0xFF || s[1] != 0xD8 || s[^2] != 0xFF || s[^1] != 0xD9)
@@ -18,9 +21,8 @@ internal static class CodestreamSplit
         {
             if (p + 4 > s.Length || s[p] != 0xFF) throw new InvalidOperationException("Unexpected JPEG marker layout.");
             byte marker = s[p + 1];
-            int len = BinaryPrimitives.ReadUInt16BigEndian(s.AsSpan(p + 2));
-            p += 2 + len;
-            if (marker == 0xDA) break;
+            if (marker is 0xC4 or 0xDA) break;
+            p += 2 + BinaryPrimitives.ReadUInt16BigEndian(s.AsSpan(p + 2));
         }
         if (p > s.Length - 2) throw new InvalidOperationException("Unexpected JPEG marker layout.");
         return (s[..p], s[p..^2]);

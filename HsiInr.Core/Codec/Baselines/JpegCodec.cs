@@ -75,7 +75,7 @@ public sealed class JpegCodec : BaselineCodec
         r.End();
         long pixels = (long)header.Height * header.Width;
         var data = new float[header.SampleCount];
-        Parallel.For(0, bands, b =>
+        Parallelism.For(bands, CancellationToken.None, b =>
         {
             var jpeg = CodestreamSplit.JoinJpeg(streams[b].Header.Span, streams[b].Body.Span);
             var img = DecodeGray(jpeg, header.Width, header.Height, b, path);

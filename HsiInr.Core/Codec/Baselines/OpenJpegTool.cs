@@ -45,7 +45,7 @@ internal static class OpenJpegTool
         using var dir = new TempFolder();
         string format = string.Create(CultureInfo.InvariantCulture, $"{width},{height},1,16,u");
         string levels = Resolutions(width, height).ToString(CultureInfo.InvariantCulture);
-        Parallel.For(0, images.Count, Options(ct), i =>
+        Parallelism.For(images.Count, ct, i =>
         {
             string raw = dir.File($"{i}.rawl"), j2k = dir.File($"{i}.j2k");
             var bytes = new byte[images[i].Length * 2];
@@ -67,7 +67,7 @@ internal static class OpenJpegTool
         var result = new ushort[streams.Count][];
         long expected = 2L * width * height;
         using var dir = new TempFolder();
-        Parallel.For(0, streams.Count, Options(ct), i =>
+        Parallelism.For(streams.Count, ct, i =>
         {
             string j2k = dir.File($"{i}.j2k"), raw = dir.File($"{i}.rawl");
             File.WriteAllBytes(j2k, streams[i]);
@@ -83,9 +83,6 @@ internal static class OpenJpegTool
         });
         return result;
     }
-
-    private static ParallelOptions Options(CancellationToken ct) =>
-        new() { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct };
 
     /// <summary>Runs a tool; a failure while decoding means a corrupt payload, while encoding a tool problem.</summary>
     private static void Run(string exe, string[] args, bool decoding, string? path)
