@@ -22,9 +22,11 @@ public sealed class CompressionResult
     public bool StoppedEarly { get; init; }
     public IReadOnlyList<SearchTrial> Trials { get; init; } = [];
     public string Device { get; init; } = "cpu";
+    /// <summary>The settings the encoder chose, briefly: the network for INR, e.g. "q=37" for JPEG, "k=8,D=3.1" for PCA codecs.</summary>
+    public string Variant { get; init; } = "";
 
     /// <summary>Every bit of the archive file / (H·W·C).</summary>
     public double Bpppb => Archive.Length * 8.0 / Header.SampleCount;
-    /// <summary>The paper's formula (5) at the stored precision: weights only, biases and header ignored.</summary>
-    public double PaperBpppb => Inr.SirenNetwork.PaperParameterCount(Layers, Width, Header.Bands) * Inr.InrPayload.BytesPerWeight(Precision) * 8.0 / Header.SampleCount;
+    /// <summary>The paper's formula (5) at the stored precision: weights only, biases and header ignored (0 for baselines).</summary>
+    public double PaperBpppb => Header.Codec != CodecId.Inr ? 0 : Inr.SirenNetwork.PaperParameterCount(Layers, Width, Header.Bands) * Inr.InrPayload.BytesPerWeight(Precision) * 8.0 / Header.SampleCount;
 }

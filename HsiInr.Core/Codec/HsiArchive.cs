@@ -65,7 +65,8 @@ public sealed class HsiArchive
     public static HsiArchive Open(string path)
     {
         var (h, payload, bytes) = ArchiveFormat.ReadFile(path);
-        var inr = InrPayload.Parse(payload.Span, h.Bands, path);
+        // Only INR payloads describe a network; baselines have none (Layers/LayerWidth 0).
+        InrPayload? inr = h.Codec == CodecId.Inr ? InrPayload.Parse(payload.Span, h.Bands, path) : null;
         return new HsiArchive
         {
             Name = h.Name,
@@ -73,11 +74,11 @@ public sealed class HsiArchive
             Width = h.Width,
             Bands = h.Bands,
             Codec = h.Codec,
-            Layers = inr.Layers,
-            LayerWidth = inr.Width,
-            Precision = inr.Precision,
+            Layers = inr?.Layers ?? 0,
+            LayerWidth = inr?.Width ?? 0,
+            Precision = inr?.Precision ?? WeightPrecision.Single,
             Bpppb = bytes * 8.0 / h.SampleCount,
-            PaperBpppb = SirenNetwork.PaperParameterCount(inr.Layers, inr.Width, h.Bands) * InrPayload.BytesPerWeight(inr.Precision) * 8.0 / h.SampleCount,
+            PaperBpppb = inr is null ? 0 : SirenNetwork.PaperParameterCount(inr.Layers, inr.Width, h.Bands) * InrPayload.BytesPerWeight(inr.Precision) * 8.0 / h.SampleCount,
             Psnr = h.EncodePsnr,
             EncodeSeconds = h.EncodeSeconds,
             Iterations = h.Iterations,
@@ -98,7 +99,7 @@ public static class ArchiveDecoder
         var cube = h.Codec switch
         {
             CodecId.Inr => InrCodec.Decode(h, InrPayload.Parse(payload.Span, h.Bands, path), ComputeDevice.Resolve(device)),
-            _ => throw new HsiException(HsiErrorKind.UnsupportedVersion, $"No decoder for codec {h.Codec}.", path),
+            _ => ArchiveHeaders.ToCube(h, CodecRegistry.Get(h.Codec).DecodePayload(h, payload, path)),
         };
         cube.SourcePath = path;
         return cube;

@@ -135,19 +135,7 @@ public static class InrCodec
     }
 
     /// <summary>The codec-independent header for <paramref name="cube"/> (encoder statistics filled in later).</summary>
-    public static ArchiveHeader HeaderFor(HsiCube cube, long seed) => new()
-    {
-        Codec = CodecId.Inr,
-        Height = cube.Height,
-        Width = cube.Width,
-        Bands = cube.Bands,
-        OriginalType = cube.OriginalType,
-        NormMin = cube.MinValue,
-        NormMax = cube.MaxValue,
-        Seed = seed,
-        Name = cube.Name,
-        Wavelengths = cube.Wavelengths?.Select(v => (float)v).ToArray(),
-    };
+    public static ArchiveHeader HeaderFor(HsiCube cube, long seed) => ArchiveHeaders.For(cube, CodecId.Inr, seed);
 
     /// <summary>Evaluates the stored network on the grid and returns the cube in its original units and type.</summary>
     public static HsiCube Decode(ArchiveHeader header, InrPayload payload, Device? device = null, int chunkPixels = 65536)
@@ -181,22 +169,6 @@ public static class InrCodec
                 y.data<float>().CopyTo(data.AsSpan(checked((int)(s0 * header.Bands))));
             }
         }
-        if (header.OriginalType.IsInteger()) RoundToType(data, header.OriginalType);
-        return new HsiCube(header.Name, header.Height, header.Width, header.Bands, data, header.OriginalType)
-        {
-            Wavelengths = header.Wavelengths?.Select(v => (double)v).ToArray(),
-        };
-    }
-
-    /// <summary>Integer sources decode to integers in the type's range, as they were.</summary>
-    private static void RoundToType(float[] data, SampleType type)
-    {
-        var (lo, hi) = type.Range();
-        Parallel.For(0, (data.Length + 65535) / 65536, b =>
-        {
-            int end = Math.Min(data.Length, (b + 1) * 65536);
-            for (int i = b * 65536; i < end; i++)
-                data[i] = (float)Math.Clamp(Math.Round(data[i]), lo, hi);
-        });
+        return ArchiveHeaders.ToCube(header, data);
     }
 }

@@ -1,0 +1,78 @@
+using System.Buffers.Binary;
+
+namespace HsiInr.Core.Codec.Baselines;
+
+/// <summary>
+/// Splits a JPEG or JPEG2000 codestream into its main header (shared between bands) and its entropy-coded body,
+/// and rebuilds the exact codestream from the two. Only the simple streams our encoders write are accepted.
+/// </summary>
+internal static class CodestreamSplit
+{
+    /// <summary>
+    /// JPEG: header = SOI up to the first Huffman table (JFIF, quantisation table, frame: the same for every band at
+    /// one quality); body = the rest before EOI. SkiaSharp optimises Huffman tables per image, so they stay per band.
+    /// </summary>
+    public static (byte[] Header, byte[] Body) SplitJpeg(byte[] s)
+    {
+        if (s.Length < 4 || s[0] != 0xFF || s[1] != 0xD8 || s[^2] != 0xFF || s[^1] != 0xD9)
+            throw new InvalidOperationException("Unexpected JPEG stream from the encoder.");
+        int p = 2;
+        while (true)
+        {
+            if (p + 4 > s.Length || s[p] != 0xFF) throw new InvalidOperationException("Unexpected JPEG marker layout.");
+            byte marker = s[p + 1];
+            if (marker is 0xC4 or 0xDA) break;
+            p += 2 + BinaryPrimitives.ReadUInt16BigEndian(s.AsSpan(p + 2));
+        }
+        if (p > s.Length - 2) throw new InvalidOperationException("Unexpected JPEG marker layout.");
+        return (s[..p], s[p..^2]);
+    }
+
+    public static byte[] JoinJpeg(ReadOnlySpan<byte> header, ReadOnlySpan<byte> body)
+    {
+        var r = new byte[header.Length + body.Length + 2];
+        header.CopyTo(r);
+        body.CopyTo(r.AsSpan(header.Length));
+        r[^2] = 0xFF;
+        r[^1] = 0xD9;
+        return r;
+    }
+
+    /// <summary>J2K: header = SOC up to the first SOT; body = the single tile-part's data after SOD (SOT and EOC are rebuilt).</summary>
+    public static (byte[] Header, byte[] Body) SplitJ2k(byte[] s)
+    {
+        if (s.Length < 4 || s[0] != 0xFF || s[1] != 0x4F || s[^2] != 0xFF || s[^1] != 0xD9)
+            throw new InvalidOperationException("Unexpected JPEG2000 codestream from the encoder.");
+        int p = 2;
+        while (!(s[p] == 0xFF && s[p + 1] == 0x90))
+        {
+            if (p + 4 > s.Length || s[p] != 0xFF) throw new InvalidOperationException("Unexpected JPEG2000 marker layout.");
+            p += 2 + BinaryPrimitives.ReadUInt16BigEndian(s.AsSpan(p + 2));
+            if (p + 2 > s.Length) throw new InvalidOperationException("Unexpected JPEG2000 marker layout.");
+        }
+        var sot = s.AsSpan(p);
+        uint psot = BinaryPrimitives.ReadUInt32BigEndian(sot[6..]);
+        // One tile, one tile-part, SOD right after SOT, the tile-part running to EOC.
+        if (sot.Length < 16 || BinaryPrimitives.ReadUInt16BigEndian(sot[2..]) != 10 || BinaryPrimitives.ReadUInt16BigEndian(sot[4..]) != 0
+            || sot[10] != 0 || sot[11] > 1 || sot[12] != 0xFF || sot[13] != 0x93 || (psot != 0 && psot != sot.Length - 2))
+            throw new InvalidOperationException("The JPEG2000 codestream is not a single tile-part.");
+        return (s[..p], s[(p + 14)..^2]);
+    }
+
+    public static byte[] JoinJ2k(ReadOnlySpan<byte> header, ReadOnlySpan<byte> body)
+    {
+        var r = new byte[header.Length + 14 + body.Length + 2];
+        header.CopyTo(r);
+        var sot = r.AsSpan(header.Length);
+        sot[0] = 0xFF; sot[1] = 0x90;
+        BinaryPrimitives.WriteUInt16BigEndian(sot[2..], 10);
+        BinaryPrimitives.WriteUInt16BigEndian(sot[4..], 0);
+        BinaryPrimitives.WriteUInt32BigEndian(sot[6..], (uint)(14 + body.Length));
+        sot[10] = 0; sot[11] = 1;
+        sot[12] = 0xFF; sot[13] = 0x93;
+        body.CopyTo(r.AsSpan(header.Length + 14));
+        r[^2] = 0xFF;
+        r[^1] = 0xD9;
+        return r;
+    }
+}
