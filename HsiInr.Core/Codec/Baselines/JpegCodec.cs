@@ -8,7 +8,8 @@ namespace HsiInr.Core.Codec.Baselines;
 
 /// <summary>
 /// Baseline: every band stretched to 8 bits with its own min/max and coded as a single-component (grayscale) JPEG,
-/// one quality for all bands, the highest whose archive meets the rate. Payload: per band float32 min and max; the
+/// one quality for all bands, the highest whose archive meets the rate (then as many bands as still fit move one
+/// quality step up, since low quality steps are coarse). Payload: per band float32 min and max; the
 /// JPEG streams with their common header stored once (<see cref="SharedHeaderStreams"/>).
 /// </summary>
 public sealed class JpegCodec : BaselineCodec
@@ -37,12 +38,16 @@ public sealed class JpegCodec : BaselineCodec
             images[b] = u;
         });
 
-        byte[] Payload(int quality)
+        (byte[] Header, byte[] Body)[] Streams(int quality)
         {
             ct.ThrowIfCancellationRequested();
             var streams = new (byte[], byte[])[bands];
-            Parallel.For(0, bands, new ParallelOptions { CancellationToken = ct },
-                b => streams[b] = CodestreamSplit.SplitJpeg(EncodeGray(images[b], cube.Width, cube.Height, quality)));
+            Parallelism.For(bands, ct, b => streams[b] = CodestreamSplit.SplitJpeg(EncodeGray(images[b], cube.Width, cube.Height, quality)));
+            return streams;
+        }
+
+        byte[] Build((byte[] Header, byte[] Body)[] streams)
+        {
             var w = new PayloadWriter();
             for (int b = 0; b < bands; b++) { w.F32(lo[b]); w.F32(hi[b]); }
             SharedHeaderStreams.Write(w, streams);
@@ -50,17 +55,34 @@ public sealed class JpegCodec : BaselineCodec
         }
 
         // Size grows with quality (almost always monotonically): bisection for the largest quality that fits.
-        var best = Payload(1);
+        var bestStreams = Streams(1);
+        var best = Build(bestStreams);
         if (best.Length > budget) throw RateBudget.TooLow(header, bpppb, best.Length, "JPEG at quality 1");
         int ok = 1, bad = 101, step = 0;
         while (bad - ok > 1)
         {
             int q = (ok + bad) / 2;
             Report(progress, $"jpeg quality {q}", ++step, 7, clock);
-            var p = Payload(q);
-            if (p.Length <= budget) { ok = q; best = p; } else bad = q;
+            var s = Streams(q);
+            var p = Build(s);
+            if (p.Length <= budget) { ok = q; best = p; bestStreams = s; } else bad = q;
         }
-        return new BaselineEncoding(best, $"q={ok}");
+        if (ok == 100) return new BaselineEncoding(best, "q=100");
+
+        // Quality steps are coarse at low qualities (q=3 → 4 can add 20 %): fill the rest of the budget by moving
+        // the bands that grow least to q+1, so the archive lands close to the target.
+        var up = Streams(ok + 1);
+        var mixed = ((byte[], byte[])[])bestStreams.Clone();
+        int upgraded = 0;
+        foreach (int b in Enumerable.Range(0, bands).OrderBy(b => up[b].Body.Length - bestStreams[b].Body.Length))
+        {
+            mixed[b] = up[b];
+            var p = Build(mixed);
+            if (p.Length > budget) { mixed[b] = bestStreams[b]; break; }
+            best = p;
+            upgraded++;
+        }
+        return new BaselineEncoding(best, upgraded == 0 ? $"q={ok}" : $"q={ok}+{upgraded}@{ok + 1}");
     }
 
     public override float[] DecodePayload(ArchiveHeader header, ReadOnlyMemory<byte> payload, string? path)

@@ -15,7 +15,7 @@ namespace HsiInr.Core.Codec.Baselines;
 /// </summary>
 public sealed class PcaDctCodec : BaselineCodec
 {
-    internal static readonly int[] KCandidates = [1, 2, 3, 4, 6, 8, 12, 16];
+    internal static readonly int[] KCandidates = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32];
     /// <summary>AC rounding offset below 0.5: a dead zone that makes zeros cheaper at little distortion.</summary>
     private const float AcRounding = 0.35f;
 
