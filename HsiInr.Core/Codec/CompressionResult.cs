@@ -13,6 +13,10 @@ public sealed class CompressionResult
     public int Layers { get; init; }
     public int Width { get; init; }
     public WeightPrecision Precision { get; init; }
+    /// <summary>Compact INR: rank of the spectral basis (0 otherwise).</summary>
+    public int Rank { get; init; }
+    /// <summary>Compact INR: bits per quantised weight (0 otherwise).</summary>
+    public int WeightBits { get; init; }
     /// <summary>PSNR (dB) of the decoded archive against the input, R = the input's value range.</summary>
     public double Psnr { get; init; }
     public double EncodeSeconds { get; init; }
@@ -27,6 +31,9 @@ public sealed class CompressionResult
 
     /// <summary>Every bit of the archive file / (H·W·C).</summary>
     public double Bpppb => Archive.Length * 8.0 / Header.SampleCount;
-    /// <summary>The paper's formula (5) at the stored precision: weights only, biases and header ignored (0 for baselines).</summary>
-    public double PaperBpppb => Header.Codec != CodecId.Inr ? 0 : Inr.SirenNetwork.PaperParameterCount(Layers, Width, Header.Bands) * Inr.InrPayload.BytesPerWeight(Precision) * 8.0 / Header.SampleCount;
+    /// <summary>The paper's formula (5) at the stored precision: weights only, biases and header ignored (0 for baselines).
+    /// For the compact INR the same idea: its weights (biases and steps ignored) at <see cref="WeightBits"/> bits.</summary>
+    public double PaperBpppb => Header.Codec != CodecId.Inr ? 0
+        : Rank > 0 ? Inr.CompactSiren.WeightCount(Layers, Width, Rank, Header.Bands) * (double)WeightBits / Header.SampleCount
+        : Inr.SirenNetwork.PaperParameterCount(Layers, Width, Header.Bands) * Inr.InrPayload.BytesPerWeight(Precision) * 8.0 / Header.SampleCount;
 }

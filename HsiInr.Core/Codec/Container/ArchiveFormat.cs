@@ -13,7 +13,8 @@ namespace HsiInr.Core.Codec.Container;
 public static class ArchiveFormat
 {
     public static ReadOnlySpan<byte> Magic => [0x89, (byte)'H', (byte)'S', (byte)'I', (byte)'I', (byte)'N', (byte)'R', 0x0A];
-    public const ushort Version = 1;
+    /// <summary>The newest container version this build writes and reads; every older one is read too.</summary>
+    public const ushort Version = 2;
     public const int FixedHeaderBytes = 64;
     public const int MaxNameBytes = 1024;
     /// <summary>Bytes an archive spends outside the payload, name and wavelengths: header, payload length, CRC.</summary>
@@ -35,7 +36,8 @@ public static class ArchiveFormat
         var buf = new byte[ArchiveSize(h, payload.Length)];
         var s = buf.AsSpan();
         Magic.CopyTo(s);
-        BinaryPrimitives.WriteUInt16LittleEndian(s[8..], Version);
+        if (h.FormatVersion is < 1 or > Version) throw new ArgumentException($"Container version {h.FormatVersion} cannot be written.");
+        BinaryPrimitives.WriteUInt16LittleEndian(s[8..], (ushort)h.FormatVersion);
         BinaryPrimitives.WriteUInt16LittleEndian(s[10..], (ushort)h.Codec);
         BinaryPrimitives.WriteUInt32LittleEndian(s[12..], (uint)h.Height);
         BinaryPrimitives.WriteUInt32LittleEndian(s[16..], (uint)h.Width);
@@ -72,8 +74,8 @@ public static class ArchiveFormat
         if (s.Length < FramingBytes)
             throw Corrupt(HsiErrorKind.TruncatedFile, $"The archive is truncated: {s.Length} bytes, fewer than the {FramingBytes} every archive has.", path);
         ushort version = BinaryPrimitives.ReadUInt16LittleEndian(s[8..]);
-        if (version != Version)
-            throw Corrupt(HsiErrorKind.UnsupportedVersion, $"Archive format version {version} is not supported by this HsiInr (it reads version {Version}). Update the module.", path);
+        if (version is < 1 or > Version)
+            throw Corrupt(HsiErrorKind.UnsupportedVersion, $"Archive format version {version} is not supported by this HsiInr (it reads versions 1 to {Version}). Update the module.", path);
         uint stored = BinaryPrimitives.ReadUInt32LittleEndian(s[^4..]);
         if (Crc32.HashToUInt32(s[..^4]) != stored)
             throw Corrupt(HsiErrorKind.ChecksumMismatch, "The archive is corrupt or truncated: its CRC-32 does not match its contents. Restore it from a good copy.", path);
@@ -117,6 +119,7 @@ public static class ArchiveFormat
         var header = new ArchiveHeader
         {
             Codec = (CodecId)codec,
+            FormatVersion = version,
             Height = (int)height,
             Width = (int)width,
             Bands = (int)bands,

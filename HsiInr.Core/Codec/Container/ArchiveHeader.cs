@@ -45,5 +45,9 @@ public sealed record ArchiveHeader
     public string Name { get; init; } = "";
     public float[]? Wavelengths { get; init; }
 
+    /// <summary>Container version: 1 for the paper's raw-weight INR payload and the baselines, 2 for payloads that
+    /// start with a payload-kind byte (the compact, quantised INR).</summary>
+    public int FormatVersion { get; init; } = 1;
+
     public long SampleCount => (long)Height * Width * Bands;
 }

@@ -10,8 +10,8 @@ namespace HsiInr.Core.Codec.Inr;
 /// head (w_h → k) followed by a spectral basis (k → bands, with the mean spectrum as its bias). The paper's output
 /// layer spends w_h·C weights on spectra; spectra of real scenes live near a k-dimensional subspace, so the basis
 /// costs k·C and the saved budget goes to the spatial trunk. The basis is initialised from PCA and trained jointly.
-/// With <see cref="QuantBits"/> &gt; 0 every weight passes through a per-row uniform quantiser in the forward pass
-/// (straight-through gradient), so training sees exactly the network that will be stored.
+/// Once <see cref="SetQuantisation"/> fixes the quantisation steps, every weight passes through the uniform
+/// quantiser in the forward pass (straight-through gradient), so training sees exactly the network that is stored.
 /// </summary>
 public sealed class CompactSiren : Module<Tensor, Tensor>
 {
@@ -23,8 +23,11 @@ public sealed class CompactSiren : Module<Tensor, Tensor>
     public int Width { get; }
     public int Rank { get; }
     public int Bands { get; }
-    /// <summary>0 trains in float; 2–16 fake-quantises weights to that many bits per value.</summary>
-    public int QuantBits { get; set; }
+    private Tensor[]? steps;
+    private int maxLevel;
+
+    /// <summary>True once weights are fake-quantised in the forward pass.</summary>
+    public bool Quantised => steps is not null;
 
     public CompactSiren(int layers, int width, int rank, int bands, double omega0 = 30.0) : base(nameof(CompactSiren))
     {
@@ -47,6 +50,10 @@ public sealed class CompactSiren : Module<Tensor, Tensor>
         yield return (bands, rank);
     }
 
+    /// <summary>Weights only (biases left out), as the paper's formula (5) counts.</summary>
+    public static long WeightCount(int layers, int width, int rank, int bands) =>
+        Shapes(layers, width, rank, bands).Sum(s => (long)s.Out * s.In);
+
     public static long ParameterCount(int layers, int width, int rank, int bands) =>
         Shapes(layers, width, rank, bands).Sum(s => (long)s.Out * s.In + s.Out);
 
@@ -64,8 +71,8 @@ public sealed class CompactSiren : Module<Tensor, Tensor>
         int n = weights.Count;
         for (int i = 0; i < n; i++)
         {
-            using var w = Quantised(weights[i]);
-            using var b = Quantised(biases[i]);
+            using var w = Quantise(weights[i], 2 * i);
+            using var b = Quantise(biases[i], 2 * i + 1);
             var y = functional.linear(x, w, b);
             if (i < Layers)
             {
@@ -79,10 +86,24 @@ public sealed class CompactSiren : Module<Tensor, Tensor>
         return x;
     }
 
-    private Tensor Quantised(Parameter p)
+    /// <summary>Fixes one step tensor per parameter (storage order; rows × 1 for matrices, 1 for vectors) and the
+    /// largest code magnitude; from then on the forward pass uses the quantised weights.</summary>
+    public void SetQuantisation(IReadOnlyList<Tensor> stepTensors, int bits)
     {
-        if (QuantBits <= 0) return p.alias();
-        using var q = WeightQuantizer.FakeQuantise(p.detach(), QuantBits);
+        if (stepTensors.Count != 2 * weights.Count) throw new ArgumentException("One step tensor per parameter is needed.");
+        if (steps is not null) foreach (var t in steps) t.Dispose();
+        steps = stepTensors.Select(t => t.detach().clone()).ToArray();
+        maxLevel = WeightQuantizer.MaxLevel(bits);
+    }
+
+    /// <summary>The fixed steps (storage order); throws before <see cref="SetQuantisation"/>.</summary>
+    public IReadOnlyList<Tensor> CurrentSteps() => steps ?? throw new InvalidOperationException("The model is not quantised yet.");
+
+    private Tensor Quantise(Parameter p, int index)
+    {
+        if (steps is null) return p.alias();
+        using var codes = WeightQuantizer.Codes(p.detach(), steps[index], maxLevel);
+        using var q = codes * steps[index];
         // Straight-through estimator: the forward pass sees q, the gradient flows to p unchanged.
         using var delta = q - p.detach();
         return p + delta;
@@ -104,6 +125,12 @@ public sealed class CompactSiren : Module<Tensor, Tensor>
         }
         weights[Layers + 1].copy_(basis);
         biases[Layers + 1].copy_(mean);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && steps is not null) foreach (var t in steps) t.Dispose();
+        base.Dispose(disposing);
     }
 
     private static void Uniform(Parameter p, double bound, Generator g)

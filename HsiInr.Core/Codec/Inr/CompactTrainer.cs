@@ -14,7 +14,6 @@ public sealed record CompactSchedule
     public double FinalLearningRateFraction { get; init; } = 0.02;
     /// <summary>Fraction of iterations (at the end) trained with fake-quantised weights.</summary>
     public double QuantisedFraction { get; init; } = 0.3;
-    public int QuantBits { get; init; } = 8;
     /// <summary>Pixels per step as a fraction of the image (1 = full batch). Below 1, quality is checked on the full grid every <see cref="EvalInterval"/> steps.</summary>
     public double SampleFraction { get; init; } = 1.0;
     public int EvalInterval { get; init; } = 25;
@@ -50,7 +49,8 @@ public sealed class CompactTrainer : IDisposable
         sampler = new Generator((ulong)seed + 1);
     }
 
-    private int QuantStart => (int)Math.Round(schedule.Iterations * (1 - schedule.QuantisedFraction));
+    /// <summary>The iteration where the float phase ends and the caller fixes the quantisation.</summary>
+    public int QuantStart => (int)Math.Round(schedule.Iterations * (1 - schedule.QuantisedFraction));
 
     private double LearningRate(int it)
     {
@@ -62,7 +62,10 @@ public sealed class CompactTrainer : IDisposable
         return schedule.PeakLearningRate * (floor + (1 - floor) * 0.5 * (1 + Math.Cos(Math.PI * t)));
     }
 
-    /// <summary>Trains until the schedule ends or <paramref name="deadline"/> passes (then returns false).</summary>
+    /// <summary>
+    /// Trains until the schedule ends, <paramref name="stopAfter"/> iterations are done, or <paramref name="deadline"/>
+    /// passes (then returns false). Checkpoints are only kept while the model is quantised.
+    /// </summary>
     public bool Train(Stopwatch clock, TimeSpan? deadline, Action<CompactTrainer>? onIteration, CancellationToken ct, int? stopAfter = null)
     {
         int end = Math.Min(schedule.Iterations, stopAfter ?? int.MaxValue);
@@ -74,18 +77,16 @@ public sealed class CompactTrainer : IDisposable
             Step(ct);
             onIteration?.Invoke(this);
         }
-        if (Model.QuantBits == 0) Model.QuantBits = schedule.QuantBits;   // a cut-short fit still stores a quantised network
-        Consider(Mse(), force: best is null);
+        if (Model.Quantised) Consider(Mse(), force: best is null);
         return completed;
     }
 
     private void Step(CancellationToken ct)
     {
         int it = IterationsDone;
-        if (it == QuantStart) Model.QuantBits = schedule.QuantBits;
         foreach (var g in optimizer.ParamGroups) g.LearningRate = LearningRate(it);
         optimizer.zero_grad();
-        bool quantised = Model.QuantBits > 0;
+        bool quantised = Model.Quantised;
         if (schedule.SampleFraction >= 1)
         {
             LastMse = ChunkedLoss.Mse(Model.forward, coords, target, schedule.ChunkPixels, backward: true, ct);
@@ -120,8 +121,16 @@ public sealed class CompactTrainer : IDisposable
             best = Model.OrderedParameters().Select(p => p.detach().clone()).ToArray();
     }
 
-    /// <summary>The best checkpoint's (unquantised) parameters in storage order; quantise them with <see cref="WeightQuantizer"/>.</summary>
-    public IReadOnlyList<Tensor> BestParameters() => best ?? throw new InvalidOperationException("No checkpoint yet.");
+    /// <summary>The best quantised checkpoint's raw parameters in storage order (quantise with the model's steps).</summary>
+    public IReadOnlyList<Tensor> BestParameters() => best ?? throw new InvalidOperationException("No quantised checkpoint yet.");
+
+    /// <summary>Makes the current weights the checkpoint to beat afresh (after the quantisation changed).</summary>
+    public void ResetCheckpoint()
+    {
+        if (best is not null) foreach (var t in best) t.Dispose();
+        best = null;
+        BestMse = double.PositiveInfinity;
+    }
 
     public void Dispose()
     {

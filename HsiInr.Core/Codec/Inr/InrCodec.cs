@@ -16,6 +16,7 @@ public static class InrCodec
     public static CompressionResult Compress(HsiCube cube, InrOptions options, IProgress<FitProgress>? progress = null, CancellationToken ct = default)
     {
         options.Validate();
+        if (options.Recipe == InrRecipe.Compact) return CompactCodec.Compress(cube, options, progress, ct);
         var clock = Stopwatch.StartNew();
         var device = ComputeDevice.Resolve(options.Device);
         ComputeDevice.ConfigureThreads(options.Threads);
@@ -37,7 +38,7 @@ public static class InrCodec
         var target = CubeTensors.NormalisedTarget(cube, header.NormMin, header.NormMax, device);
 
         bool searching = candidates.Count > 1;
-        long totalIters = (searching ? (long)candidates.Count * options.SearchIterations : 0) + options.Iterations;
+        long totalIters = (searching ? (long)candidates.Count * options.SearchIterationsOrDefault : 0) + options.IterationsOrDefault;
         long doneBefore = 0;
         var trials = new List<SearchTrial>();
         bool stoppedEarly = false;
@@ -73,8 +74,8 @@ public static class InrCodec
                     var t0 = clock.Elapsed;
                     var trainer = NewTrainer(layers, width, cube.Bands, options, coords, target, device);
                     string stage = $"search {i + 1}/{candidates.Count}: {layers}×{width}";
-                    if (!trainer.Train(options.SearchIterations, clock, searchDeadline, Reporter(stage, options.SearchIterations), ct)) stoppedEarly = true;
-                    doneBefore += options.SearchIterations;
+                    if (!trainer.Train(options.SearchIterationsOrDefault, clock, searchDeadline, Reporter(stage, options.SearchIterationsOrDefault), ct)) stoppedEarly = true;
+                    doneBefore += options.SearchIterationsOrDefault;
                     trials.Add(new SearchTrial(layers, width, trainer.BestPsnr,
                         ArchitectureSearch.Bpppb(ArchitectureSearch.ArchiveBytes(header, layers, width, options.Precision), header),
                         (clock.Elapsed - t0).TotalSeconds));
@@ -82,14 +83,14 @@ public static class InrCodec
                     else trainer.Dispose();
                 }
                 // The winner continues from where its trial stopped: the trial was its first iterations.
-                int rest = Math.Max(0, options.Iterations - winner!.IterationsDone);
-                if (!winner.Train(rest, clock, deadline, Reporter($"fit {winner.Model.Layers}×{winner.Model.Width}", options.Iterations), ct)) stoppedEarly = true;
+                int rest = Math.Max(0, options.IterationsOrDefault - winner!.IterationsDone);
+                if (!winner.Train(rest, clock, deadline, Reporter($"fit {winner.Model.Layers}×{winner.Model.Width}", options.IterationsOrDefault), ct)) stoppedEarly = true;
             }
             else
             {
                 var (layers, width) = candidates[0];
                 winner = NewTrainer(layers, width, cube.Bands, options, coords, target, device);
-                if (!winner.Train(options.Iterations, clock, deadline, Reporter($"fit {layers}×{width}", options.Iterations), ct)) stoppedEarly = true;
+                if (!winner.Train(options.IterationsOrDefault, clock, deadline, Reporter($"fit {layers}×{width}", options.IterationsOrDefault), ct)) stoppedEarly = true;
             }
 
             var payload = new InrPayload(winner.Model.Layers, winner.Model.Width, cube.Bands, options.Precision, (float)options.Omega0, winner.BestWeights());
@@ -131,7 +132,7 @@ public static class InrCodec
         using (var gen = new Generator((ulong)o.Seed))
             model.InitializeSiren(gen);
         model.to(device);
-        return new SirenTrainer(model, coords, target, o.LearningRate, o.Precision, o.ChunkPixels);
+        return new SirenTrainer(model, coords, target, o.LearningRateOrDefault, o.Precision, o.ChunkPixels);
     }
 
     /// <summary>The codec-independent header for <paramref name="cube"/> (encoder statistics filled in later).</summary>
@@ -155,20 +156,7 @@ public static class InrCodec
         }
         model.to(device);
         model.eval();
-        var data = new float[header.SampleCount];
-        long pixels = (long)header.Height * header.Width;
-        var coords = CubeTensors.Grid(header.Height, header.Width, device);
-        double scale = header.NormMax - header.NormMin;
-        using (inference_mode())
-        {
-            for (long s0 = 0; s0 < pixels; s0 += chunkPixels)
-            {
-                using var inner = NewDisposeScope();
-                long len = Math.Min(chunkPixels, pixels - s0);
-                var y = model.forward(coords.narrow(0, s0, len)).mul(scale).add(header.NormMin).cpu().contiguous();
-                y.data<float>().CopyTo(data.AsSpan(checked((int)(s0 * header.Bands))));
-            }
-        }
+        var data = GridEvaluator.Evaluate(model.forward, header, device, chunkPixels);
         return ArchiveHeaders.ToCube(header, data);
     }
 }

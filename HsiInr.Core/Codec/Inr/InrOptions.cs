@@ -2,20 +2,41 @@ using HsiInr.Core.Codec.Container;
 
 namespace HsiInr.Core.Codec.Inr;
 
-/// <summary>Settings of one INR encode. Defaults follow the paper (Adam, lr 2e-4, 10 000 iterations, ω0 = 30).</summary>
+/// <summary>Which INR codec to run.</summary>
+public enum InrRecipe
+{
+    /// <summary>The compact codec (default): low-rank spectral head, quantisation-aware training, entropy-coded weights, learning-rate schedule.</summary>
+    Compact,
+    /// <summary>The paper's method: plain SIREN, Adam at a fixed rate, raw fp32/fp16 weights.</summary>
+    Paper,
+}
+
+/// <summary>
+/// Settings of one INR encode. Unset values take the recipe's defaults: the paper's (Adam, lr 2e-4, 10 000
+/// iterations, ω0 = 30) for <see cref="InrRecipe.Paper"/>, see <see cref="CompactDefaults"/> for the compact codec.
+/// </summary>
 public sealed record InrOptions
 {
+    public InrRecipe Recipe { get; init; } = InrRecipe.Compact;
     /// <summary>Rate budget in bits per pixel per band of the actual archive file; used when no architecture is given.</summary>
     public double? Bpppb { get; init; }
     /// <summary>Fixed number of sine layers (n_h); with <see cref="Width"/> it skips the architecture search.</summary>
     public int? Layers { get; init; }
     /// <summary>Fixed width of the sine layers (w_h).</summary>
     public int? Width { get; init; }
+    /// <summary>Paper recipe: how weights are stored.</summary>
     public WeightPrecision Precision { get; init; } = WeightPrecision.Single;
-    public int Iterations { get; init; } = 10_000;
+    /// <summary>Compact recipe: rank of the spectral basis; null chooses it from the PCA spectrum and the budget.</summary>
+    public int? Rank { get; init; }
+    /// <summary>Compact recipe: bits per quantised weight (6–10 sensible; 2–16 allowed).</summary>
+    public int WeightBits { get; init; } = 8;
+    public int? Iterations { get; init; }
     /// <summary>Iterations each search candidate trains before the best one is trained on to <see cref="Iterations"/>.</summary>
-    public int SearchIterations { get; init; } = 300;
-    public double LearningRate { get; init; } = 2e-4;
+    public int? SearchIterations { get; init; }
+    /// <summary>Peak learning rate (paper: the constant rate).</summary>
+    public double? LearningRate { get; init; }
+    /// <summary>Compact recipe: pixels per step as a fraction of the image; null picks full batch for small images.</summary>
+    public double? SampleFraction { get; init; }
     /// <summary>Wall-clock budget for the whole encode, search included; null for none.</summary>
     public double? MaxSeconds { get; init; }
     public long Seed { get; init; } = 42;
@@ -36,8 +57,26 @@ public sealed record InrOptions
         if (Width is < 1 or > 4096) throw new HsiException(HsiErrorKind.InvalidArgument, "-Width must be 1 to 4096.");
         if (Bpppb is { } b && (!(b > 0) || b > 64)) throw new HsiException(HsiErrorKind.InvalidArgument, "-Bpppb must be greater than 0 and at most 64.");
         if (Iterations < 1) throw new HsiException(HsiErrorKind.InvalidArgument, "-Iterations must be at least 1.");
-        if (SearchIterations < 1) throw new HsiException(HsiErrorKind.InvalidArgument, "-SearchIterations must be at least 1.");
-        if (!(LearningRate > 0) || LearningRate > 1) throw new HsiException(HsiErrorKind.InvalidArgument, "-LearningRate must be in (0, 1].");
+        if (SearchIterations < 0) throw new HsiException(HsiErrorKind.InvalidArgument, "-SearchIterations must not be negative.");
+        if (LearningRate is { } lr && (!(lr > 0) || lr > 1)) throw new HsiException(HsiErrorKind.InvalidArgument, "-LearningRate must be in (0, 1].");
+        if (WeightBits is < 2 or > 16) throw new HsiException(HsiErrorKind.InvalidArgument, "-WeightBits must be 2 to 16.");
+        if (Rank is < 1) throw new HsiException(HsiErrorKind.InvalidArgument, "-Rank must be at least 1.");
+        if (SampleFraction is { } f && (!(f > 0) || f > 1)) throw new HsiException(HsiErrorKind.InvalidArgument, "-SampleFraction must be in (0, 1].");
         if (MaxSeconds is { } m && !(m > 0)) throw new HsiException(HsiErrorKind.InvalidArgument, "-MaxSeconds must be positive.");
     }
+
+    public int IterationsOrDefault => Iterations ?? (Recipe == InrRecipe.Paper ? 10_000 : CompactDefaults.Iterations);
+    public int SearchIterationsOrDefault => SearchIterations ?? (Recipe == InrRecipe.Paper ? 300 : CompactDefaults.SearchIterations);
+    public double LearningRateOrDefault => LearningRate ?? (Recipe == InrRecipe.Paper ? 2e-4 : CompactDefaults.LearningRate);
+}
+
+/// <summary>Defaults of the compact recipe, chosen on the benchmark (docs/codec.md records the measurements).</summary>
+public static class CompactDefaults
+{
+    public const int Iterations = 2000;
+    public const int SearchIterations = 0;
+    public const double LearningRate = 5e-4;
+    public const int Layers = 10;
+    /// <summary>Largest image (pixels) fitted full-batch; larger ones sample this many pixels per step.</summary>
+    public const int FullBatchPixels = 16384;
 }

@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using TorchSharp;
+using HsiInr.Core.Codec.Container;
+using HsiInr.Core.Cube;
+using HsiInr.Core.Metrics;
+using static TorchSharp.torch;
+
+namespace HsiInr.Core.Codec.Inr;
+
+/// <summary>
+/// The compact INR codec: PCA-initialised low-rank spectral head on a SIREN trunk, a float phase with warm-up and
+/// cosine decay, then rate control on the real entropy-coded size (coarsening the quantisation steps until the
+/// archive fits), then quantisation-aware training with those steps. See docs/codec.md.
+/// </summary>
+public static class CompactCodec
+{
+    /// <summary>Expected coded bits per weight as a fraction of the nominal bit depth, for sizing the network before
+    /// training; the rate controller corrects the real size afterwards.</summary>
+    public const double CodingEfficiency = 0.8;
+
+    public static CompressionResult Compress(HsiCube cube, InrOptions o, IProgress<FitProgress>? progress, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var device = ComputeDevice.Resolve(o.Device);
+        ComputeDevice.ConfigureThreads(o.Threads);
+        TimeSpan? deadline = o.MaxSeconds is { } s ? TimeSpan.FromSeconds(s) : null;
+        var header = ArchiveHeaders.For(cube, CodecId.Inr, o.Seed) with { FormatVersion = 2 };
+        long? budget = o.Bpppb is { } b ? (long)Math.Floor(b * header.SampleCount / 8.0) : null;
+        int bits = o.WeightBits;
+
+        using var scope = NewDisposeScope();
+        var coords = CubeTensors.Grid(cube.Height, cube.Width, device);
+        var target = CubeTensors.NormalisedTarget(cube, header.NormMin, header.NormMax, device);
+        int maxRank = Math.Min(cube.Bands, 32);
+        var pca = SpectralPca.Fit(target, o.Rank is { } r ? Math.Min(r, cube.Bands) : maxRank);
+        var arch = ChooseArchitecture(header, o, budget, pca);
+
+        double sampleFraction = o.SampleFraction ?? Math.Min(1.0, (double)CompactDefaults.FullBatchPixels / cube.PixelCount);
+        var schedule = new CompactSchedule
+        {
+            Iterations = o.IterationsOrDefault,
+            PeakLearningRate = o.LearningRateOrDefault,
+            SampleFraction = sampleFraction,
+            ChunkPixels = o.ChunkPixels,
+        };
+        var model = new CompactSiren(arch.Layers, arch.Width, arch.Rank, cube.Bands, o.Omega0);
+        using (var gen = new Generator((ulong)o.Seed))
+        using (var basis = pca.Basis.narrow(1, 0, arch.Rank))
+            model.Initialize(gen, basis, pca.Mean);
+        model.to(device);
+        using var trainer = new CompactTrainer(model, coords, target, schedule, o.Seed);
+
+        string stage = $"fit {arch.Layers}×{arch.Width} rank {arch.Rank}";
+        long lastTick = -1000;
+        void Report(CompactTrainer t)
+        {
+            long now = clock.ElapsedMilliseconds;
+            if (progress is null || (now - lastTick < 250 && t.IterationsDone != schedule.Iterations)) return;
+            lastTick = now;
+            int done = t.IterationsDone;
+            TimeSpan? left = TimeSpan.FromMilliseconds(now * (double)(schedule.Iterations - done) / Math.Max(1, done));
+            if (deadline is { } d && clock.Elapsed + left > d) left = d - clock.Elapsed;
+            progress.Report(new FitProgress(stage, done, schedule.Iterations, SirenTrainer.MseToPsnr(t.LastMse), t.BestPsnr,
+                clock.Elapsed, left, (int)(100L * done / schedule.Iterations)));
+        }
+
+        // Float phase, stopping where quantisation-aware training begins (or at the time budget, keeping a share for QAT).
+        TimeSpan? floatDeadline = deadline is { } dl ? dl * (1 - schedule.QuantisedFraction) : null;
+        bool completed = trainer.Train(clock, floatDeadline, Report, ct, stopAfter: trainer.QuantStart);
+
+        // Rate control on the real coded size, then train with the quantiser in the loop.
+        double coarsening = FitSteps(model.OrderedParameters(), arch, header, bits, budget, out var steps);
+        model.SetQuantisation(steps, bits);
+        foreach (var t in steps) t.Dispose();
+        trainer.ResetCheckpoint();
+        completed &= trainer.Train(clock, deadline, Report, ct);
+
+        // The best quantised checkpoint; coarsen further if training drifted past the budget.
+        var bestParams = trainer.BestParameters();
+        var payload = Build(bestParams, model.CurrentSteps(), arch, cube.Bands, bits, (float)o.Omega0);
+        while (budget is { } limit && ArchiveFormat.ArchiveSize(header, payload.Length) > limit)
+        {
+            coarsening *= 1.03;
+            payload = BuildWithCoarsening(bestParams, arch, cube.Bands, bits, (float)o.Omega0, coarsening);
+        }
+
+        var parsed = CompactPayload.Parse(payload, cube.Bands);
+        var decoded = ArchiveHeaders.ToCube(header, DecodeSamples(header, parsed, device));
+        double psnr = QualityMetrics.Compare(cube, decoded).Psnr;
+        double seconds = clock.Elapsed.TotalSeconds;
+        var finalHeader = header with { EncodePsnr = (float)psnr, EncodeSeconds = (float)seconds, Iterations = trainer.IterationsDone };
+        return new CompressionResult
+        {
+            Archive = ArchiveFormat.Write(finalHeader, payload),
+            Header = finalHeader,
+            Layers = arch.Layers,
+            Width = arch.Width,
+            Rank = arch.Rank,
+            WeightBits = bits,
+            Precision = WeightPrecision.Single,
+            Psnr = psnr,
+            EncodeSeconds = seconds,
+            Iterations = trainer.IterationsDone,
+            BestIteration = trainer.BestIteration,
+            StoppedEarly = !completed,
+            Device = device.type.ToString().ToLowerInvariant(),
+            Variant = $"compact L{arch.Layers} W{arch.Width} k{arch.Rank} {bits}b c{coarsening:0.00}",
+        };
+    }
+
+    public readonly record struct Architecture(int Layers, int Width, int Rank);
+
+    /// <summary>
+    /// Rank: the fewest PCA components whose residual is under 50 dB (normalised units), within a quarter of the
+    /// budget. Width: the widest trunk whose estimated archive fits, at <see cref="CompactDefaults.Layers"/> layers.
+    /// </summary>
+    public static Architecture ChooseArchitecture(ArchiveHeader header, InrOptions o, long? budget, PcaSpectrum pca)
+    {
+        int bands = header.Bands;
+        int layers = o.Layers ?? CompactDefaults.Layers;
+        int rank = o.Rank is { } given ? Math.Min(given, header.Bands) : AutoRank(header, pca, budget, o.WeightBits);
+        if (o.Width is { } w) return new Architecture(layers, w, rank);
+        if (budget is not { } limit) throw new HsiException(HsiErrorKind.InvalidArgument, "Give -Bpppb, or -Layers and -Width.");
+        int best = 0;
+        for (int width = 4; width <= 1024; width++)
+            if (EstimatedBytes(header, layers, width, rank, o.WeightBits) <= limit) best = width;
+            else break;
+        if (best == 0)
+            throw new HsiException(HsiErrorKind.InvalidArgument,
+                $"No compact network fits {o.Bpppb} bpppb for a {header.Height}×{header.Width}×{bands} cube (a {layers}-layer, width-4, rank-{rank} network needs about {EstimatedBytes(header, layers, 4, rank, o.WeightBits) * 8.0 / header.SampleCount:0.####} bpppb). Raise -Bpppb or lower -Rank/-Layers.");
+        return new Architecture(layers, best, rank);
+    }
+
+    private static int AutoRank(ArchiveHeader header, PcaSpectrum pca, long? budget, int bits)
+    {
+        // Fewest components whose residual (unexplained variance per sample, normalised units) is under 50 dB:
+        // far below the codec's error, so the basis never limits quality; joint training refines it anyway.
+        int rank = pca.ComponentVariance.Length;
+        double residual = pca.TotalVariance;
+        for (int k = 0; k < pca.ComponentVariance.Length; k++)
+        {
+            residual -= pca.ComponentVariance[k];
+            if (residual / header.Bands <= 1e-5) { rank = k + 1; break; }
+        }
+        rank = Math.Clamp(rank, Math.Min(2, pca.ComponentVariance.Length), pca.ComponentVariance.Length);
+        // The basis (rank × bands weights) may take at most a quarter of the budget.
+        if (budget is { } limit)
+            while (rank > 2 && rank * (header.Bands + 1) * bits * CodingEfficiency / 8 > 0.25 * limit) rank--;
+        return rank;
+    }
+
+    public static long EstimatedBytes(ArchiveHeader header, int layers, int width, int rank, int bits) =>
+        ArchiveFormat.ArchiveSize(header, CompactPayload.FixedBytes(layers, width, rank, header.Bands)
+            + (long)Math.Ceiling(CompactSiren.ParameterCount(layers, width, rank, header.Bands) * bits * CodingEfficiency / 8));
+
+    /// <summary>Steps for the current weights: the finest grid (coarsening 1) if it fits the budget, else the least
+    /// coarsening that does, found by bisection on the real coded size.</summary>
+    private static double FitSteps(IReadOnlyList<Tensor> parameters, Architecture arch, ArchiveHeader header, int bits, long? budget, out Tensor[] steps)
+    {
+        float omega0 = 30f;
+        long Size(double c) => ArchiveFormat.ArchiveSize(header, BuildWithCoarsening(parameters, arch, header.Bands, bits, omega0, c).Length);
+        double chosen = 1.0;
+        if (budget is { } limit && Size(1.0) > limit)
+        {
+            double lo = 1.0, hi = 2.0;
+            while (Size(hi) > limit)
+            {
+                lo = hi; hi *= 2;
+                if (hi > 1 << 12) throw new HsiException(HsiErrorKind.InvalidArgument, "The network's fixed costs alone exceed the rate budget; raise -Bpppb.");
+            }
+            for (int i = 0; i < 12; i++)
+            {
+                double mid = Math.Sqrt(lo * hi);
+                if (Size(mid) > limit) lo = mid; else hi = mid;
+            }
+            chosen = hi;
+        }
+        steps = parameters.Select(p => WeightQuantizer.Steps(p.detach(), bits, chosen)).ToArray();
+        return chosen;
+    }
+
+    private static byte[] BuildWithCoarsening(IReadOnlyList<Tensor> parameters, Architecture arch, int bands, int bits, float omega0, double coarsening)
+    {
+        using var scope = NewDisposeScope();
+        var steps = parameters.Select(p => WeightQuantizer.Steps(p.detach(), bits, coarsening)).ToArray();
+        return Build(parameters, steps, arch, bands, bits, omega0);
+    }
+
+    private static byte[] Build(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> steps, Architecture arch, int bands, int bits, float omega0)
+    {
+        using var scope = NewDisposeScope();
+        int m = WeightQuantizer.MaxLevel(bits);
+        var codes = new int[parameters.Count][];
+        var stepValues = new float[parameters.Count][];
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var c = WeightQuantizer.Codes(parameters[i].detach().cpu(), steps[i].cpu(), m).to(ScalarType.Int32).contiguous();
+            codes[i] = c.data<int>().ToArray();
+            stepValues[i] = steps[i].cpu().contiguous().data<float>().ToArray();
+        }
+        return new CompactPayload(arch.Layers, arch.Width, arch.Rank, bands, bits, omega0, stepValues, codes).ToBytes();
+    }
+
+    /// <summary>Evaluates a compact payload on the grid: samples in original units, BIP order.</summary>
+    public static float[] DecodeSamples(ArchiveHeader header, CompactPayload payload, Device? device = null, int chunkPixels = 65536)
+    {
+        device ??= CPU;
+        using var scope = NewDisposeScope();
+        using var model = new CompactSiren(payload.Layers, payload.Width, payload.Rank, payload.Bands, payload.Omega0);
+        var weights = payload.Weights();
+        using (no_grad())
+        {
+            int offset = 0;
+            foreach (var p in model.OrderedParameters())
+            {
+                int n = (int)p.numel();
+                p.copy_(tensor(weights.AsSpan(offset, n).ToArray(), p.shape));
+                offset += n;
+            }
+        }
+        model.to(device);
+        return GridEvaluator.Evaluate(model.forward, header, device, chunkPixels);
+    }
+}

@@ -1,0 +1,29 @@
+using HsiInr.Core.Codec.Container;
+using static TorchSharp.torch;
+
+namespace HsiInr.Core.Codec.Inr;
+
+/// <summary>Evaluates a fitted network on an archive's pixel grid and undoes the [0, 1] normalisation.</summary>
+internal static class GridEvaluator
+{
+    /// <returns>Samples in original units, BIP order (before rounding to the original type).</returns>
+    public static float[] Evaluate(Func<Tensor, Tensor> forward, ArchiveHeader header, Device device, int chunkPixels)
+    {
+        var data = new float[header.SampleCount];
+        long pixels = (long)header.Height * header.Width;
+        using var scope = NewDisposeScope();
+        var coords = CubeTensors.Grid(header.Height, header.Width, device);
+        double scale = header.NormMax - header.NormMin;
+        using (inference_mode())
+        {
+            for (long s0 = 0; s0 < pixels; s0 += chunkPixels)
+            {
+                using var inner = NewDisposeScope();
+                long len = Math.Min(chunkPixels, pixels - s0);
+                var y = forward(coords.narrow(0, s0, len)).mul(scale).add(header.NormMin).cpu().contiguous();
+                y.data<float>().CopyTo(data.AsSpan(checked((int)(s0 * header.Bands))));
+            }
+        }
+        return data;
+    }
+}
