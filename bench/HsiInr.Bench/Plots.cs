@@ -15,6 +15,7 @@ public static class Plots
         [CodecId.PcaJpeg2000] = new Color(148, 103, 189),
     };
 
+    private static readonly MarkerShape[] PaperShapes = [MarkerShape.OpenDiamond, MarkerShape.OpenTriangleDown, MarkerShape.OpenCircle];
     private static readonly MarkerShape[] VariantShapes = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond];
 
     /// <summary>Writes the plot; returns null, or why it could not (a missing font or native library must not stop the run).</summary>
@@ -49,17 +50,24 @@ public static class Plots
             sc.LineWidth = 2;
             if (k > 0) sc.LinePattern = LinePattern.Dashed;
         }
+        double xMax = points.Where(p => p.Ok && p.Bpppb is not null).Select(p => p.Bpppb!.Value).DefaultIfEmpty(0).Max();
+        var paperPerCodec = new Dictionary<CodecId, int>();
         foreach (var f in PaperFigures.For(scene))
         {
-            var m = plt.Add.Markers(new[] { f.Bpppb }, new[] { f.Psnr }, MarkerShape.OpenDiamond, 12, CodecColors.GetValueOrDefault(f.Codec, Colors.Black));
+            int k = paperPerCodec[f.Codec] = paperPerCodec.GetValueOrDefault(f.Codec, -1) + 1;
+            xMax = Math.Max(xMax, f.Bpppb);
+            var m = plt.Add.Markers(new[] { f.Bpppb }, new[] { f.Psnr }, PaperShapes[k % PaperShapes.Length], 12, CodecColors.GetValueOrDefault(f.Codec, Colors.Black));
             m.MarkerLineWidth = 2;
             m.LegendText = $"paper: {f.Method}";
         }
         plt.Title(shape is null ? scene : $"{scene} ({shape})");
         plt.XLabel("actual bpppb (archive bits / (H·W·C))");
         plt.YLabel("PSNR (dB)");
-        plt.ShowLegend(Alignment.LowerRight);
+        // Outside the data area, so that no point hides behind it.
+        plt.ShowLegend(Edge.Right);
+        plt.Axes.AutoScale();
+        plt.Axes.SetLimitsX(0, xMax > 0 ? xMax * 1.1 : 1);
         plt.Font.Automatic();
-        plt.SavePng(path, 1000, 650);
+        plt.SavePng(path, 1100, 650);
     }
 }
