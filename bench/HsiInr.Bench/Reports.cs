@@ -191,7 +191,7 @@ public static class Reports
 
     /// <summary>The command line that reproduces a run (for the reports).</summary>
     public static string Reproduce(string suite) =>
-        $"dotnet pwsh ./build.ps1 -Task Bench -BenchArgs @('--suite','{suite}')";
+        $"dotnet pwsh ./build.ps1 -Task Bench -BenchArgs '--suite {suite}'";
 
     internal static CodecId? CodecOf(string label) => Enum.TryParse<CodecId>(label.Split('/')[0], out var c) ? c : null;
 }
