@@ -42,6 +42,12 @@ try
     Console.WriteLine($"HsiInr.Bench: {machine}; commit {commit}; results in {results}");
 
     var suites = options.Suite == "all" ? new[] { Variants.Rd, Variants.Paper } : [options.Suite];
+    if (suites.Length > 1 && options.OnlyScenes is { } only)
+    {
+        var known = suites.SelectMany(s => Suites.Discover(s, data, options.Scenes, only, strictOnly: false)).Select(s => s.Name).ToList();
+        foreach (var n in only.Where(n => !known.Contains(n, StringComparer.OrdinalIgnoreCase)))
+            throw new BenchException($"--only-scenes: no scene '{n}' in either suite.");
+    }
     int failures = 0;
     foreach (var suite in suites)
         failures += RunSuite(suite, options, data, results, machine, commit);
@@ -55,7 +61,7 @@ catch (BenchException e)
 
 static int RunSuite(string suite, BenchOptions o, string? data, string results, string machine, string commit)
 {
-    var scenes = Suites.Discover(suite, data, o.Scenes, o.OnlyScenes);
+    var scenes = Suites.Discover(suite, data, o.Scenes, o.OnlyScenes, strictOnly: o.Suite != "all");
     var store = ResultStore.Load(Path.Combine(results, suite + ".json"));
     int failures = 0;
     if (!o.ReportOnly)
@@ -85,11 +91,11 @@ static int RunSuite(string suite, BenchOptions o, string? data, string results, 
                               $"point {(elapsed - t0).TotalSeconds:0}s, elapsed {elapsed:hh\\:mm\\:ss}, ETA {eta:hh\\:mm\\:ss}");
         }
     }
-    WriteReports(suite, store, scenes, results);
+    WriteReports(suite, store, scenes, data, results);
     return failures;
 }
 
-static void WriteReports(string suite, ResultStore store, IReadOnlyList<Scene> scenes, string results)
+static void WriteReports(string suite, ResultStore store, IReadOnlyList<Scene> scenes, string? data, string results)
 {
     var points = store.Points;
     if (points.Count == 0) { Console.WriteLine($"== {suite}: no points yet, no report."); return; }
@@ -102,9 +108,11 @@ static void WriteReports(string suite, ResultStore store, IReadOnlyList<Scene> s
     var shapes = new Dictionary<string, string>();
     foreach (var name in points.Select(p => p.Scene).Distinct())
     {
-        var scene = scenes.FirstOrDefault(s => s.Name == name);
-        if (scene is null || scene.IsSynthetic) continue;
-        try { var c = CubeFile.Read(scene.Source); shapes[name] = $"{c.Height}×{c.Width}×{c.Bands}"; }
+        // Points of earlier runs may be of scenes this run left out: look for them in the data folder.
+        string? source = scenes.FirstOrDefault(s => s.Name == name)?.Source
+            ?? (data is not null && File.Exists(Path.Combine(data, name + ".mat")) ? Path.Combine(data, name + ".mat") : null);
+        if (source is null || source.StartsWith(PointSpec.SyntheticPrefix, StringComparison.Ordinal)) continue;
+        try { var c = CubeFile.Read(source); shapes[name] = $"{c.Height}×{c.Width}×{c.Bands}"; }
         catch (Exception e) when (e is not OutOfMemoryException) { Console.Error.WriteLine($"warning: shape of {name}: {e.Message}"); }
     }
     ResultStore.WriteAtomic(Path.Combine(results, "rd.md"), Reports.RdMarkdown(points, shapes, Reports.Reproduce("rd")));

@@ -15,7 +15,8 @@ public static class Suites
     /// The scenes of a run: the data folder's MAT files (the ENVI copy of Jasper Ridge is skipped), then --scene
     /// files (swept over every rate; a name already there is replaced). Filtered by --only-scenes.
     /// </summary>
-    public static List<Scene> Discover(string suite, string? dataDir, IEnumerable<string> extraFiles, IReadOnlyCollection<string>? only)
+    /// <param name="strictOnly">False for one suite of --suite all: an --only-scenes name may belong to the other suite.</param>
+    public static List<Scene> Discover(string suite, string? dataDir, IEnumerable<string> extraFiles, IReadOnlyCollection<string>? only, bool strictOnly = true)
     {
         var scenes = new List<Scene>();
         bool Wanted(string name) => only is null || only.Contains(name, StringComparer.OrdinalIgnoreCase);
@@ -44,7 +45,7 @@ public static class Suites
         }
         if (only is not null)
         {
-            foreach (var n in only.Where(n => !scenes.Any(s => s.Name.Equals(n, StringComparison.OrdinalIgnoreCase))))
+            foreach (var n in only.Where(n => strictOnly && !scenes.Any(s => s.Name.Equals(n, StringComparison.OrdinalIgnoreCase))))
                 throw new BenchException($"--only-scenes: no scene '{n}' (have: {string.Join(", ", scenes.Select(s => s.Name))}).");
             scenes = scenes.Where(s => Wanted(s.Name)).ToList();
         }
