@@ -23,8 +23,10 @@ param(
     [string]$Backend = 'Cpu',
     [ValidateSet('Release', 'Debug')]
     [string]$Configuration = 'Release',
-    # Passed on to bench/Invoke-Benchmark.ps1 (for example -BenchArgs @{ Scene = 'path.mat'; Codec = 'Inr' }).
-    [hashtable]$BenchArgs = @{}
+    # Command-line arguments for the benchmark console bench/HsiInr.Bench (see bench/README.md): a string array inside
+    # PowerShell (-BenchArgs '--suite','paper'), or one string split at spaces, which also works through
+    # "dotnet pwsh ./build.ps1 -Task Bench -BenchArgs '--suite paper --rates 0.1'" from another shell.
+    [string[]]$BenchArgs = @()
 )
 
 $ErrorActionPreference = 'Stop'
@@ -145,12 +147,16 @@ function Invoke-Demo {
     if ($code -ne 0) { throw "The demo failed (exit code $code)." }
 }
 
+# The solution build includes bench/HsiInr.Bench; its dll runs each point in a child process of its own (which sets
+# GLIBC_TUNABLES itself) and writes bench/results/.
 function Invoke-Bench {
     Invoke-Build
-    $argList = @('-File', (Join-Path $root 'bench/Invoke-Benchmark.ps1'), '-ModulePath', (Join-Path $moduleDir 'HsiInr.psd1'))
-    foreach ($k in $BenchArgs.Keys) { $argList += "-$k"; $argList += @($BenchArgs[$k]) -join ',' }
-    $code = Invoke-ChildPwsh $argList
-    if ($code -ne 0) { throw "The benchmark failed (exit code $code)." }
+    $dll = Join-Path $root "bench/HsiInr.Bench/bin/$Configuration/net10.0/linux-x64/HsiInr.Bench.dll"
+    if (-not (Test-Path $dll)) { throw "The build did not produce $dll." }
+    $cliArgs = if ($BenchArgs.Count -eq 1) { -split $BenchArgs[0] } else { $BenchArgs }
+    Write-Host "==> bench: dotnet $dll $($cliArgs -join ' ')"
+    & dotnet $dll @cliArgs
+    if ($LASTEXITCODE -ne 0) { throw "The benchmark failed (exit code $LASTEXITCODE; failed points are recorded with an 'error' field)." }
 }
 
 function Invoke-Clean {

@@ -1,0 +1,22 @@
+using HsiInr.Core.Codec;
+using HsiInr.Core.Codec.Container;
+using HsiInr.Core.Codec.Inr;
+using HsiInr.Core.Cube;
+
+namespace HsiInr.Bench;
+
+/// <summary>The one place where the benchmark calls the codecs.</summary>
+public static class CodecRunner
+{
+    public static CompressionResult Compress(HsiCube cube, Variant variant, PointSpec spec, IProgress<FitProgress>? progress, CancellationToken ct = default)
+    {
+        if (variant.Inr is { } options)
+            return InrCodec.Compress(cube, options(spec), progress, ct);
+        double target = spec.TargetBpppb ?? throw new ArgumentException($"{variant.Label} needs a target rate.");
+        return CompressBaseline(cube, variant.Codec, target, seed: 42, progress, ct);
+    }
+
+    /// <summary>The baseline codecs (JPEG, JPEG2000, PCA-DCT, PCA-JPEG2000).</summary>
+    public static CompressionResult CompressBaseline(HsiCube cube, CodecId codec, double bpppb, long seed, IProgress<FitProgress>? progress, CancellationToken ct) =>
+        HsiInr.Core.Codec.Baselines.BaselineCompressor.Compress(cube, codec, bpppb, seed, progress, ct);
+}

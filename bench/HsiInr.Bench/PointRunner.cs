@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+
+namespace HsiInr.Bench;
+
+/// <summary>
+/// The parent side of one point: starts this executable again with <c>--point &lt;json&gt;</c> (a fresh process, so
+/// every point has its own peak RSS and nothing leaks between codecs), forwards the child's stderr indented, and
+/// returns the point it printed, or a point with <c>error</c> when it printed none.
+/// </summary>
+public static class PointRunner
+{
+    public static BenchPoint Run(PointSpec spec)
+    {
+        var psi = new ProcessStartInfo
+        {
+            FileName = Environment.ProcessPath ?? "dotnet",
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // Under "dotnet HsiInr.Bench.dll" the process is the dotnet host: pass the dll again.
+        if (Path.GetFileNameWithoutExtension(psi.FileName).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+            psi.ArgumentList.Add(typeof(PointRunner).Assembly.Location);
+        psi.ArgumentList.Add("--point");
+        psi.ArgumentList.Add(JsonSerializer.Serialize(spec, BenchJson.Line));
+        // hugetlb-backed malloc: large training steps stop page-faulting (see docs/performance.md).
+        psi.Environment["GLIBC_TUNABLES"] = "glibc.malloc.hugetlb=1";
+
+        var stderrTail = new Queue<string>();
+        string? pointLine = null;
+        using var child = new Process { StartInfo = psi };
+        child.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            Console.Error.WriteLine("      | " + e.Data);
+            lock (stderrTail) { stderrTail.Enqueue(e.Data); if (stderrTail.Count > 5) stderrTail.Dequeue(); }
+        };
+        child.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            if (e.Data.StartsWith(PointWorker.Marker, StringComparison.Ordinal)) pointLine = e.Data[PointWorker.Marker.Length..];
+            else Console.Error.WriteLine("      | " + e.Data);
+        };
+        try
+        {
+            child.Start();
+        }
+        catch (Exception e)
+        {
+            return Failed(spec, $"could not start the child process: {e.Message}");
+        }
+        child.BeginErrorReadLine();
+        child.BeginOutputReadLine();
+        child.WaitForExit();
+
+        BenchPoint? point = null;
+        if (pointLine is not null)
+        {
+            try { point = JsonSerializer.Deserialize<BenchPoint>(pointLine, BenchJson.Line); }
+            catch (JsonException e) { return Failed(spec, $"unreadable child output: {e.Message}"); }
+        }
+        if (point is null)
+        {
+            string tail;
+            lock (stderrTail) tail = string.Join(" / ", stderrTail);
+            return Failed(spec, $"child exited with code {child.ExitCode} without a result{(tail.Length > 0 ? ": " + tail : "")}");
+        }
+        if (point.Error is null && child.ExitCode != 0) point.Error = $"child exited with code {child.ExitCode}";
+        return point;
+    }
+
+    private static BenchPoint Failed(PointSpec spec, string error) => new()
+    {
+        Scene = spec.Scene, Codec = spec.Codec, Variant = spec.Variant, TargetBpppb = spec.TargetBpppb, Error = error,
+    };
+}
