@@ -2,6 +2,7 @@ using System.Management.Automation;
 using HsiInr.Core;
 using HsiInr.Core.Codec;
 using HsiInr.Core.Codec.Container;
+using HsiInr.Core.Codec.Baselines;
 using HsiInr.Core.Codec.Inr;
 using HsiInr.Core.Cube;
 using HsiInr.Core.IO;
@@ -30,8 +31,22 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
     public string OutputDirectory { get; set; } = "";
 
     [Parameter]
+    public CodecId Codec { get; set; } = CodecId.Inr;
+
+    [Parameter]
     [ValidateRange(1e-6, 64.0)]
     public double Bpppb { get; set; }
+
+    [Parameter]
+    public InrRecipe Recipe { get; set; } = InrRecipe.Compact;
+
+    [Parameter]
+    [ValidateRange(1, 1024)]
+    public int Rank { get; set; }
+
+    [Parameter]
+    [ValidateRange(2, 16)]
+    public int WeightBits { get; set; } = 8;
 
     [Parameter]
     [ValidateRange(1, InrPayload.MaxLayers)]
@@ -47,15 +62,15 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
 
     [Parameter]
     [ValidateRange(1, 10_000_000)]
-    public int Iterations { get; set; } = 10_000;
+    public int Iterations { get; set; }
 
     [Parameter]
-    [ValidateRange(1, 10_000_000)]
-    public int SearchIterations { get; set; } = 300;
+    [ValidateRange(0, 10_000_000)]
+    public int SearchIterations { get; set; }
 
     [Parameter]
     [ValidateRange(1e-8, 1.0)]
-    public double LearningRate { get; set; } = 2e-4;
+    public double LearningRate { get; set; }
 
     [Parameter]
     [ValidateRange(0.001, 1e9)]
@@ -73,26 +88,41 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
     private InrOptions options = null!;
     private int cubes;
 
+    private bool Bound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
+
     protected override void BeginProcessing()
     {
         options = new InrOptions
         {
-            Bpppb = MyInvocation.BoundParameters.ContainsKey(nameof(Bpppb)) ? Bpppb : null,
-            Layers = MyInvocation.BoundParameters.ContainsKey(nameof(Layers)) ? Layers : null,
-            Width = MyInvocation.BoundParameters.ContainsKey(nameof(Width)) ? Width : null,
+            // -Precision is the paper's knob: giving it (without -Recipe) asks for the paper's recipe.
+            Recipe = Bound(nameof(Recipe)) ? Recipe : Bound(nameof(Precision)) ? InrRecipe.Paper : InrRecipe.Compact,
+            Bpppb = Bound(nameof(Bpppb)) ? Bpppb : null,
+            Layers = Bound(nameof(Layers)) ? Layers : null,
+            Width = Bound(nameof(Width)) ? Width : null,
+            Rank = Bound(nameof(Rank)) ? Rank : null,
+            WeightBits = WeightBits,
             Precision = Precision,
-            Iterations = Iterations,
-            SearchIterations = SearchIterations,
-            LearningRate = LearningRate,
-            MaxSeconds = MyInvocation.BoundParameters.ContainsKey(nameof(MaxSeconds)) ? MaxSeconds : null,
+            Iterations = Bound(nameof(Iterations)) ? Iterations : null,
+            SearchIterations = Bound(nameof(SearchIterations)) ? SearchIterations : null,
+            LearningRate = Bound(nameof(LearningRate)) ? LearningRate : null,
+            MaxSeconds = Bound(nameof(MaxSeconds)) ? MaxSeconds : null,
             Seed = Seed,
             Device = Device,
         };
         // A bad combination of settings is the same error for every cube: stop once, before reading the pipeline.
         try
         {
+            if (Codec != CodecId.Inr)
+            {
+                if (options.Bpppb is null)
+                    throw new HsiException(HsiErrorKind.InvalidArgument, $"The {Codec} codec needs a rate: give -Bpppb.");
+                foreach (var inrOnly in new[] { nameof(Layers), nameof(Width), nameof(Rank), nameof(WeightBits), nameof(Precision), nameof(Recipe), nameof(Iterations), nameof(SearchIterations), nameof(LearningRate), nameof(MaxSeconds), nameof(Device) })
+                    if (Bound(inrOnly))
+                        throw new HsiException(HsiErrorKind.InvalidArgument, $"-{inrOnly} applies to the INR codec only, not to {Codec}.");
+                return;
+            }
             options.Validate();
-            if (options.Layers is not null && options.Bpppb is not null)
+            if (options.Width is not null && options.Bpppb is not null)
                 throw new HsiException(HsiErrorKind.InvalidArgument, "-Bpppb chooses the architecture by search; with -Layers and -Width the architecture is fixed. Give one or the other.");
         }
         catch (HsiException e)
@@ -107,8 +137,10 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
         string target = ParameterSetName == OutDirSet
             ? System.IO.Path.Combine(ResolveOutputPath(OutputDirectory), SafeFileName(cube.Name) + Extension)
             : ResolveOutputPath(OutFile);
-        string what = options.Layers is null ? $"search within {options.Bpppb} bpppb" : $"{options.Layers}×{options.Width} network";
-        if (!ShouldProcess(target, $"Compress {cube.Shape} cube '{cube.Name}' ({what}, {Precision})")) return;
+        string what = Codec != CodecId.Inr ? $"{Codec} at {options.Bpppb} bpppb"
+            : options.Layers is null ? $"{options.Recipe} INR within {options.Bpppb} bpppb"
+            : $"{options.Recipe} INR, {options.Layers}×{options.Width} network";
+        if (!ShouldProcess(target, $"Compress {cube.Shape} cube '{cube.Name}' ({what})")) return;
         try
         {
             if (ParameterSetName == OutFileSet && ++cubes > 1)
@@ -132,7 +164,9 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
         try
         {
             var result = RunWithProgress<FitProgress, CompressionResult>(
-                (progress, ct) => InrCodec.Compress(cube, options, progress, ct),
+                (progress, ct) => Codec == CodecId.Inr
+                    ? InrCodec.Compress(cube, options, progress, ct)
+                    : BaselineCompressor.Compress(cube, Codec, options.Bpppb!.Value, Seed, progress, ct),
                 p =>
                 {
                     record.StatusDescription = $"{p.Stage}: iteration {p.Iteration}/{p.TotalIterations}, PSNR {p.CurrentPsnr:0.00} dB (best {p.BestPsnr:0.00})";

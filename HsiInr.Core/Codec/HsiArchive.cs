@@ -20,8 +20,14 @@ public sealed class HsiArchive
     public int Layers { get; init; }
     /// <summary>Width of the sine layers w_h.</summary>
     public int LayerWidth { get; init; }
-    public string Architecture => $"{Layers}×{LayerWidth}";
+    public string Architecture => Rank > 0 ? $"{Layers}×{LayerWidth}k{Rank}" : $"{Layers}×{LayerWidth}";
+    /// <summary>The encoder's chosen settings in short form (e.g. a baseline's quality), when it reported them.</summary>
+    public string Variant { get; init; } = "";
     public WeightPrecision Precision { get; init; }
+    /// <summary>Compact INR: rank of the spectral basis (0 for the paper's layout and the baselines).</summary>
+    public int Rank { get; init; }
+    /// <summary>Compact INR: bits per quantised weight (0 otherwise).</summary>
+    public int WeightBits { get; init; }
     /// <summary>Every bit of the archive file / (H·W·C).</summary>
     public double Bpppb { get; init; }
     /// <summary>The paper's formula (5): weights only, at the stored precision.</summary>
@@ -33,7 +39,7 @@ public sealed class HsiArchive
     public bool StoppedEarly { get; init; }
     public long Bytes { get; init; }
     public string? Path { get; init; }
-    public int FormatVersion { get; init; } = ArchiveFormat.Version;
+    public int FormatVersion { get; init; } = 1;
     public long Seed { get; init; }
     public SampleType OriginalType { get; init; }
 
@@ -49,6 +55,10 @@ public sealed class HsiArchive
         Layers = r.Layers,
         LayerWidth = r.Width,
         Precision = r.Precision,
+        Rank = r.Rank,
+        WeightBits = r.WeightBits,
+        Variant = r.Variant,
+        FormatVersion = r.Header.FormatVersion,
         Bpppb = r.Bpppb,
         PaperBpppb = r.PaperBpppb,
         Psnr = r.Psnr,
@@ -66,7 +76,7 @@ public sealed class HsiArchive
     {
         var (h, payload, bytes) = ArchiveFormat.ReadFile(path);
         // Only INR payloads describe a network; baselines have none (Layers/LayerWidth 0).
-        InrPayload? inr = h.Codec == CodecId.Inr ? InrPayload.Parse(payload.Span, h.Bands, path) : null;
+        InrDescription? inr = h.Codec == CodecId.Inr ? InrPayloads.Describe(h, payload, path) : null;
         return new HsiArchive
         {
             Name = h.Name,
@@ -78,7 +88,10 @@ public sealed class HsiArchive
             LayerWidth = inr?.Width ?? 0,
             Precision = inr?.Precision ?? WeightPrecision.Single,
             Bpppb = bytes * 8.0 / h.SampleCount,
-            PaperBpppb = inr is null ? 0 : SirenNetwork.PaperParameterCount(inr.Layers, inr.Width, h.Bands) * InrPayload.BytesPerWeight(inr.Precision) * 8.0 / h.SampleCount,
+            Rank = inr?.Rank ?? 0,
+            WeightBits = inr?.WeightBits ?? 0,
+            PaperBpppb = inr?.PaperBpppb ?? 0,
+            FormatVersion = h.FormatVersion,
             Psnr = h.EncodePsnr,
             EncodeSeconds = h.EncodeSeconds,
             Iterations = h.Iterations,
@@ -96,9 +109,15 @@ public static class ArchiveDecoder
     public static HsiCube Decode(byte[] archive, string? path = null, DeviceKind device = DeviceKind.Cpu)
     {
         var (h, payload) = ArchiveFormat.Read(archive, path);
+        // A network can describe a cube far larger than itself, so the header's size is checked against memory.
+        long need = h.SampleCount * sizeof(float);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (need > available / 2)
+            throw new HsiException(HsiErrorKind.SizeLimitExceeded,
+                $"Decoding needs {need / 1e9:0.0} GB for a {h.Height}×{h.Width}×{h.Bands} cube, more than half of the {available / 1e9:0.0} GB this process may use.", path);
         var cube = h.Codec switch
         {
-            CodecId.Inr => InrCodec.Decode(h, InrPayload.Parse(payload.Span, h.Bands, path), ComputeDevice.Resolve(device)),
+            CodecId.Inr => InrPayloads.Decode(h, payload, path, ComputeDevice.Resolve(device)),
             _ => ArchiveHeaders.ToCube(h, CodecRegistry.Get(h.Codec).DecodePayload(h, payload, path)),
         };
         cube.SourcePath = path;

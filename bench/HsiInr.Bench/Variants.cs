@@ -32,14 +32,17 @@ public static class Variants
 
     public static readonly IReadOnlyList<Variant> All =
     [
-        // The paper's recipe: architecture search for the target rate of the whole file, then the long fit.
-        new(CodecId.Inr, "search", [Rd, Paper], s => Apply(new InrOptions { Bpppb = s.TargetBpppb }, s), sc => !sc.IsSynthetic),
+        // The default codec (compact recipe, no tuning flags) at every point.
+        new(CodecId.Inr, "compact", [Rd], s => Apply(new InrOptions { Bpppb = s.TargetBpppb }, s), sc => !sc.IsSynthetic),
+        // The paper's recipe: architecture search for the target rate of the whole file, then the long fit
+        // (about 4 minutes a point here, so at 0.1 bpppb on the swept scenes only).
+        new(CodecId.Inr, "search", [Rd, Paper], s => Apply(new InrOptions { Recipe = InrRecipe.Paper, Bpppb = s.TargetBpppb }, s), sc => !sc.IsSynthetic && (sc.IsJasperRidge || sc.Sweep), [0.1]),
         // The paper's Jasper Ridge network (n_h 10, w_h 20) at its natural rate (the paper calls it 0.1 bpppb).
-        new(CodecId.Inr, "paper-10x20", [Rd, Paper], s => Apply(new InrOptions { Layers = 10, Width = 20 }, s), sc => sc.IsJasperRidge, [0.1]),
+        new(CodecId.Inr, "paper-10x20", [Rd, Paper], s => Apply(new InrOptions { Recipe = InrRecipe.Paper, Layers = 10, Width = 20 }, s), sc => sc.IsJasperRidge, [0.1]),
         // The same network stored in fp16 (the paper's "HP ours", about half the rate).
-        new(CodecId.Inr, "paper-10x20-half", [Paper], s => Apply(new InrOptions { Layers = 10, Width = 20, Precision = WeightPrecision.Half }, s), sc => sc.IsJasperRidge, [0.1]),
+        new(CodecId.Inr, "paper-10x20-half", [Paper], s => Apply(new InrOptions { Recipe = InrRecipe.Paper, Layers = 10, Width = 20, Precision = WeightPrecision.Half }, s), sc => sc.IsJasperRidge, [0.1]),
         // The paper's Pavia University network on a synthetic cube of its size: a timing and memory check (20 iterations at most).
-        new(CodecId.Inr, "pavia-20x60", [Paper], s => Apply(new InrOptions { Layers = 20, Width = 60 }, s) with { Iterations = Math.Min(s.Iterations ?? 20, 20) }, sc => sc.IsSynthetic, [0.1]),
+        new(CodecId.Inr, "pavia-20x60", [Paper], s => Apply(new InrOptions { Recipe = InrRecipe.Paper, Layers = 20, Width = 60 }, s) with { Iterations = Math.Min(s.Iterations ?? 20, 20) }, sc => sc.IsSynthetic, [0.1]),
         new(CodecId.Jpeg, "default", [Rd]),
         new(CodecId.Jpeg2000, "default", [Rd]),
         new(CodecId.PcaDct, "default", [Rd]),

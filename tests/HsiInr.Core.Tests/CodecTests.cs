@@ -10,7 +10,7 @@ namespace HsiInr.Core.Tests;
 public class CodecTests
 {
     private static InrOptions Fixed(int iterations = 300, WeightPrecision p = WeightPrecision.Single, long seed = 7) =>
-        new() { Layers = 3, Width = 24, Iterations = iterations, LearningRate = 1e-3, Precision = p, Seed = seed, Device = DeviceKind.Cpu };
+        new() { Recipe = InrRecipe.Paper, Layers = 3, Width = 24, Iterations = iterations, LearningRate = 1e-3, Precision = p, Seed = seed, Device = DeviceKind.Cpu };
 
     [Fact]
     public void CompressThenExpandReachesStatedQuality()
@@ -82,7 +82,7 @@ public class CodecTests
     public void SearchPicksAnArchitectureWhoseFileFitsTheBudget()
     {
         var cube = CodecTestData.SmoothCube(24, 24, 40);
-        var r = InrCodec.Compress(cube, new InrOptions { Bpppb = 0.8, Iterations = 40, SearchIterations = 10, Seed = 1, Device = DeviceKind.Cpu });
+        var r = InrCodec.Compress(cube, new InrOptions { Recipe = InrRecipe.Paper, Bpppb = 0.8, Iterations = 40, SearchIterations = 10, Seed = 1, Device = DeviceKind.Cpu });
         Assert.True(r.Bpppb <= 0.8, $"actual {r.Bpppb}");
         Assert.True(r.Trials.Count > 1);
         Assert.All(r.Trials, t => Assert.True(t.Bpppb <= 0.8));
@@ -94,7 +94,7 @@ public class CodecTests
     public void NoArchitectureFitsATinyBudget()
     {
         var cube = CodecTestData.SmoothCube();
-        var e = Assert.Throws<HsiException>(() => InrCodec.Compress(cube, new InrOptions { Bpppb = 0.001, Iterations = 5 }));
+        var e = Assert.Throws<HsiException>(() => InrCodec.Compress(cube, new InrOptions { Recipe = InrRecipe.Paper, Bpppb = 0.001, Iterations = 5 }));
         Assert.Equal(HsiErrorKind.InvalidArgument, e.Kind);
         Assert.Contains("bpppb", e.Message);
     }

@@ -16,7 +16,7 @@ public static class CompactCodec
 {
     /// <summary>Expected coded bits per weight as a fraction of the nominal bit depth, for sizing the network before
     /// training; the rate controller corrects the real size afterwards.</summary>
-    public const double CodingEfficiency = 0.8;
+    public const double CodingEfficiency = 1.0;
 
     public static CompressionResult Compress(HsiCube cube, InrOptions o, IProgress<FitProgress>? progress, CancellationToken ct)
     {
@@ -35,7 +35,7 @@ public static class CompactCodec
         var pca = SpectralPca.Fit(target, o.Rank is { } r ? Math.Min(r, cube.Bands) : maxRank);
         var arch = ChooseArchitecture(header, o, budget, pca);
 
-        double sampleFraction = o.SampleFraction ?? Math.Min(1.0, (double)CompactDefaults.FullBatchPixels / cube.PixelCount);
+        double sampleFraction = o.SampleFraction ?? Math.Min(1.0, (double)CompactDefaults.PixelsPerStep / cube.PixelCount);
         var schedule = new CompactSchedule
         {
             Iterations = o.IterationsOrDefault,
@@ -69,19 +69,28 @@ public static class CompactCodec
         bool completed = trainer.Train(clock, floatDeadline, Report, ct, stopAfter: trainer.QuantStart);
 
         // Rate control on the real coded size, then train with the quantiser in the loop.
-        double coarsening = FitSteps(model.OrderedParameters(), arch, header, bits, budget, out var steps);
-        model.SetQuantisation(steps, bits);
+        int[] tensorBits = CompactPayload.DefaultTensorBits(arch.Layers, bits);
+        // 3 % of headroom: QAT moves weights, and with them the coded size.
+        double coarsening = FitSteps(model.OrderedParameters(), arch, header, bits, tensorBits, budget is { } full ? (long)(full * 0.97) : null, out var steps);
+        model.SetQuantisation(steps, tensorBits);
         foreach (var t in steps) t.Dispose();
         trainer.ResetCheckpoint();
         completed &= trainer.Train(clock, deadline, Report, ct);
 
-        // The best quantised checkpoint; coarsen further if training drifted past the budget.
-        var bestParams = trainer.BestParameters();
-        var payload = Build(bestParams, model.CurrentSteps(), arch, cube.Bands, bits, (float)o.Omega0);
-        while (budget is { } limit && ArchiveFormat.ArchiveSize(header, payload.Length) > limit)
+        // The best quantised checkpoint. Training may have drifted past the budget (the steps were fitted with a
+        // margin, so rarely): then coarsen a little and fine-tune on the new grid, because re-rounding a sine
+        // network's weights to another grid without training costs many dB.
+        var payload = Build(trainer.BestParameters(), model.CurrentSteps(), arch, cube.Bands, bits, tensorBits, (float)o.Omega0);
+        for (int attempt = 0; budget is { } limit && ArchiveFormat.ArchiveSize(header, payload.Length) > limit; attempt++)
         {
-            coarsening *= 1.03;
-            payload = BuildWithCoarsening(bestParams, arch, cube.Bands, bits, (float)o.Omega0, coarsening);
+            if (attempt == 8) throw new HsiException(HsiErrorKind.InvalidArgument, $"Could not fit the network into {o.Bpppb} bpppb; raise -Bpppb.");
+            trainer.RestoreBest();
+            coarsening = FitSteps(model.OrderedParameters(), arch, header, bits, tensorBits, (long)(limit * (0.98 - 0.02 * attempt)), out var finer);
+            model.SetQuantisation(finer, tensorBits);
+            foreach (var t in finer) t.Dispose();
+            trainer.ResetCheckpoint();
+            trainer.FineTune(Math.Max(20, schedule.Iterations / 20), ct);
+            payload = Build(trainer.BestParameters(), model.CurrentSteps(), arch, cube.Bands, bits, tensorBits, (float)o.Omega0);
         }
 
         var parsed = CompactPayload.Parse(payload, cube.Bands);
@@ -155,10 +164,10 @@ public static class CompactCodec
 
     /// <summary>Steps for the current weights: the finest grid (coarsening 1) if it fits the budget, else the least
     /// coarsening that does, found by bisection on the real coded size.</summary>
-    private static double FitSteps(IReadOnlyList<Tensor> parameters, Architecture arch, ArchiveHeader header, int bits, long? budget, out Tensor[] steps)
+    private static double FitSteps(IReadOnlyList<Tensor> parameters, Architecture arch, ArchiveHeader header, int bits, int[] tensorBits, long? budget, out Tensor[] steps)
     {
         float omega0 = 30f;
-        long Size(double c) => ArchiveFormat.ArchiveSize(header, BuildWithCoarsening(parameters, arch, header.Bands, bits, omega0, c).Length);
+        long Size(double c) => ArchiveFormat.ArchiveSize(header, BuildWithCoarsening(parameters, arch, header.Bands, bits, tensorBits, omega0, c).Length);
         double chosen = 1.0;
         if (budget is { } limit && Size(1.0) > limit)
         {
@@ -175,30 +184,33 @@ public static class CompactCodec
             }
             chosen = hi;
         }
-        steps = parameters.Select(p => WeightQuantizer.Steps(p.detach(), bits, chosen)).ToArray();
+        steps = StepsFor(parameters, tensorBits, chosen);
         return chosen;
     }
 
-    private static byte[] BuildWithCoarsening(IReadOnlyList<Tensor> parameters, Architecture arch, int bands, int bits, float omega0, double coarsening)
+    /// <summary>Per-row steps for each parameter; coarsening applies to the nominal-depth tensors only (the fine
+    /// ones are a rounding error of the rate).</summary>
+    private static Tensor[] StepsFor(IReadOnlyList<Tensor> parameters, int[] tensorBits, double coarsening) =>
+        parameters.Select((p, i) => WeightQuantizer.Steps(p.detach(), tensorBits[i], tensorBits[i] >= CompactPayload.FineBits ? 1.0 : coarsening)).ToArray();
+
+    private static byte[] BuildWithCoarsening(IReadOnlyList<Tensor> parameters, Architecture arch, int bands, int bits, int[] tensorBits, float omega0, double coarsening)
     {
         using var scope = NewDisposeScope();
-        var steps = parameters.Select(p => WeightQuantizer.Steps(p.detach(), bits, coarsening)).ToArray();
-        return Build(parameters, steps, arch, bands, bits, omega0);
+        return Build(parameters, StepsFor(parameters, tensorBits, coarsening), arch, bands, bits, tensorBits, omega0);
     }
 
-    private static byte[] Build(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> steps, Architecture arch, int bands, int bits, float omega0)
+    private static byte[] Build(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> steps, Architecture arch, int bands, int bits, int[] tensorBits, float omega0)
     {
         using var scope = NewDisposeScope();
-        int m = WeightQuantizer.MaxLevel(bits);
         var codes = new int[parameters.Count][];
         var stepValues = new float[parameters.Count][];
         for (int i = 0; i < parameters.Count; i++)
         {
-            var c = WeightQuantizer.Codes(parameters[i].detach().cpu(), steps[i].cpu(), m).to(ScalarType.Int32).contiguous();
+            var c = WeightQuantizer.Codes(parameters[i].detach().cpu(), steps[i].cpu(), WeightQuantizer.MaxLevel(tensorBits[i])).to(ScalarType.Int32).contiguous();
             codes[i] = c.data<int>().ToArray();
             stepValues[i] = steps[i].cpu().contiguous().data<float>().ToArray();
         }
-        return new CompactPayload(arch.Layers, arch.Width, arch.Rank, bands, bits, omega0, stepValues, codes).ToBytes();
+        return new CompactPayload(arch.Layers, arch.Width, arch.Rank, bands, bits, omega0, tensorBits, stepValues, codes).ToBytes();
     }
 
     /// <summary>Evaluates a compact payload on the grid: samples in original units, BIP order.</summary>

@@ -4,15 +4,18 @@ using HsiInr.Core.Codec.Entropy;
 namespace HsiInr.Core.Codec.Inr;
 
 /// <summary>
-/// The compact INR payload (container version 2, payload kind 2): network shape, weight bit depth, one float16
-/// quantisation step per row of every matrix and per bias vector, then every integer code in storage order, range
-/// coded with one adaptive bit-tree model per tensor. Decoded weights are code × step, bit-exactly what the encoder
-/// evaluated during quantisation-aware training.
+/// The compact INR payload (container version 2, payload kind 2): network shape, the nominal weight bit depth, the
+/// bit depth of each tensor, one float16 quantisation step per row of every matrix and per bias vector, then every
+/// integer code in storage order, range coded with one adaptive model per tensor (a bit tree for up to 12 bits, an
+/// adaptive Elias-gamma code above). Decoded weights are code × step: bit-exactly the network the encoder trained.
 /// </summary>
-public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, int Bits, float Omega0, float[][] Steps, int[][] Codes)
+public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, int Bits, float Omega0, int[] TensorBits, float[][] Steps, int[][] Codes)
 {
     public const byte Kind = 2;
     public const int HeaderBytes = 11;
+    /// <summary>Bit depth of the small, sensitive tensors (first layer, biases): they cost little and ω0 amplifies their error.</summary>
+    public const int FineBits = 16;
+    private const int MaxTreeBits = 12;
 
     /// <summary>Storage-order tensor sizes: (rows, columns) for each weight then its bias as (1, out).</summary>
     public static IEnumerable<(int Rows, int Cols)> TensorShapes(int layers, int width, int rank, int bands)
@@ -24,9 +27,14 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
         }
     }
 
-    /// <summary>Bytes before the entropy-coded stream: header, steps and the stream's length field.</summary>
+    /// <summary>The codec's choice of bit depth per tensor: <see cref="FineBits"/> for the first layer's weights and
+    /// every bias, <paramref name="bits"/> for the rest (where almost all parameters are).</summary>
+    public static int[] DefaultTensorBits(int layers, int bits) =>
+        Enumerable.Range(0, 2 * (layers + 2)).Select(t => t == 0 || t % 2 == 1 ? Math.Max(bits, FineBits) : bits).ToArray();
+
+    /// <summary>Bytes before the entropy-coded stream: header, tensor bit depths, steps and the stream's length field.</summary>
     public static long FixedBytes(int layers, int width, int rank, int bands) =>
-        HeaderBytes + 2L * TensorShapes(layers, width, rank, bands).Sum(s => (long)s.Rows) + 4;
+        HeaderBytes + 2L * (layers + 2) + 2L * TensorShapes(layers, width, rank, bands).Sum(s => (long)s.Rows) + 4;
 
     public float[] Weights()
     {
@@ -43,14 +51,12 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
     public byte[] ToBytes()
     {
         var enc = new RangeEncoder();
-        int offset = WeightQuantizer.MaxLevel(Bits);
-        foreach (var codes in Codes)
+        for (int t = 0; t < Codes.Length; t++)
         {
-            var model = new AdaptiveBitTree(Bits);
-            foreach (int c in codes) model.Encode(enc, c + offset);
+            var coder = new TensorCoder(TensorBits[t]);
+            foreach (int c in Codes[t]) coder.Encode(enc, c);
         }
         byte[] stream = enc.Finish();
-        var shapes = TensorShapes(Layers, Width, Rank, Bands).ToArray();
         var buf = new byte[FixedBytes(Layers, Width, Rank, Bands) + stream.Length];
         var s = buf.AsSpan();
         s[0] = Kind;
@@ -60,8 +66,9 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
         s[6] = (byte)Bits;
         BinaryPrimitives.WriteSingleLittleEndian(s[7..], Omega0);
         int o = HeaderBytes;
-        for (int t = 0; t < shapes.Length; t++)
-            foreach (float step in Steps[t]) { BinaryPrimitives.WriteHalfLittleEndian(s[o..], (Half)step); o += 2; }
+        foreach (int b in TensorBits) s[o++] = (byte)b;
+        foreach (var rows in Steps)
+            foreach (float step in rows) { BinaryPrimitives.WriteHalfLittleEndian(s[o..], (Half)step); o += 2; }
         BinaryPrimitives.WriteUInt32LittleEndian(s[o..], (uint)stream.Length);
         stream.CopyTo(s[(o + 4)..]);
         return buf;
@@ -88,8 +95,14 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
         if (parameters > 64L * s.Length + 4096) throw Bad($"{parameters} weights cannot be coded in {s.Length} bytes.", path);
 
         var shapes = TensorShapes(layers, width, rank, bands).ToArray();
-        var steps = new float[shapes.Length][];
         int o = HeaderBytes;
+        var tensorBits = new int[shapes.Length];
+        for (int t = 0; t < shapes.Length; t++)
+        {
+            tensorBits[t] = s[o++];
+            if (tensorBits[t] is < 2 or > 16) throw Bad($"Invalid bit depth {tensorBits[t]} for tensor {t}.", path);
+        }
+        var steps = new float[shapes.Length][];
         for (int t = 0; t < shapes.Length; t++)
         {
             steps[t] = new float[shapes[t].Rows];
@@ -103,25 +116,41 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
         long streamLen = BinaryPrimitives.ReadUInt32LittleEndian(s[o..]);
         if (o + 4 + streamLen != s.Length) throw Bad($"The coded weights' length ({streamLen}) does not match the payload.", path);
         var dec = new RangeDecoder(s[(o + 4)..].ToArray());
-        int offset = WeightQuantizer.MaxLevel(bits);
         var codes = new int[shapes.Length][];
         try
         {
             for (int t = 0; t < shapes.Length; t++)
             {
-                var model = new AdaptiveBitTree(bits);
+                var coder = new TensorCoder(tensorBits[t]);
                 codes[t] = new int[(long)shapes[t].Rows * shapes[t].Cols];
-                for (int i = 0; i < codes[t].Length; i++)
-                {
-                    int c = model.Decode(dec) - offset;
-                    if (c < -offset || c > offset) throw Bad($"Weight code {c} outside ±{offset}.", path);
-                    codes[t][i] = c;
-                }
+                for (int i = 0; i < codes[t].Length; i++) codes[t][i] = coder.Decode(dec, path);
                 if (dec.IsCorrupt) throw Bad("The coded weights end before all weights were read.", path);
             }
         }
         catch (InvalidDataException e) { throw new HsiException(HsiErrorKind.CorruptArchive, "The coded weights are corrupt.", path, e); }
-        return new CompactPayload(layers, width, rank, bands, bits, omega0, steps, codes);
+        return new CompactPayload(layers, width, rank, bands, bits, omega0, tensorBits, steps, codes);
+    }
+
+    /// <summary>One tensor's adaptive code for signed integers within ±MaxLevel(bits).</summary>
+    private sealed class TensorCoder(int bits)
+    {
+        private readonly int max = WeightQuantizer.MaxLevel(bits);
+        private readonly AdaptiveBitTree? tree = bits <= MaxTreeBits ? new AdaptiveBitTree(bits) : null;
+        private readonly AdaptiveIntegerModel gamma = new();
+        private readonly AdaptiveBitModel sign = new();
+
+        public void Encode(RangeEncoder enc, int code)
+        {
+            if (tree is not null) tree.Encode(enc, code + max);
+            else gamma.EncodeSigned(enc, code, sign);
+        }
+
+        public int Decode(RangeDecoder dec, string? path)
+        {
+            int c = tree is not null ? tree.Decode(dec) - max : gamma.DecodeSigned(dec, sign);
+            if (c < -max || c > max) throw Bad($"Weight code {c} outside ±{max}.", path);
+            return c;
+        }
     }
 
     private static HsiException Bad(string message, string? path) => new(HsiErrorKind.CorruptArchive, message, path);

@@ -24,7 +24,7 @@ public sealed class CompactSiren : Module<Tensor, Tensor>
     public int Rank { get; }
     public int Bands { get; }
     private Tensor[]? steps;
-    private int maxLevel;
+    private int[] maxLevels = [];
 
     /// <summary>True once weights are fake-quantised in the forward pass.</summary>
     public bool Quantised => steps is not null;
@@ -86,14 +86,15 @@ public sealed class CompactSiren : Module<Tensor, Tensor>
         return x;
     }
 
-    /// <summary>Fixes one step tensor per parameter (storage order; rows × 1 for matrices, 1 for vectors) and the
-    /// largest code magnitude; from then on the forward pass uses the quantised weights.</summary>
-    public void SetQuantisation(IReadOnlyList<Tensor> stepTensors, int bits)
+    /// <summary>Fixes one step tensor per parameter (storage order; rows × 1 for matrices, 1 for vectors) and each
+    /// parameter's bit depth; from then on the forward pass uses the quantised weights.</summary>
+    public void SetQuantisation(IReadOnlyList<Tensor> stepTensors, IReadOnlyList<int> tensorBits)
     {
-        if (stepTensors.Count != 2 * weights.Count) throw new ArgumentException("One step tensor per parameter is needed.");
+        if (stepTensors.Count != 2 * weights.Count || tensorBits.Count != stepTensors.Count)
+            throw new ArgumentException("One step tensor and one bit depth per parameter are needed.");
         if (steps is not null) foreach (var t in steps) t.Dispose();
         steps = stepTensors.Select(t => t.detach().clone()).ToArray();
-        maxLevel = WeightQuantizer.MaxLevel(bits);
+        maxLevels = tensorBits.Select(WeightQuantizer.MaxLevel).ToArray();
     }
 
     /// <summary>The fixed steps (storage order); throws before <see cref="SetQuantisation"/>.</summary>
@@ -102,7 +103,7 @@ public sealed class CompactSiren : Module<Tensor, Tensor>
     private Tensor Quantise(Parameter p, int index)
     {
         if (steps is null) return p.alias();
-        using var codes = WeightQuantizer.Codes(p.detach(), steps[index], maxLevel);
+        using var codes = WeightQuantizer.Codes(p.detach(), steps[index], maxLevels[index]);
         using var q = codes * steps[index];
         // Straight-through estimator: the forward pass sees q, the gradient flows to p unchanged.
         using var delta = q - p.detach();

@@ -13,7 +13,7 @@ public sealed record CompactSchedule
     /// <summary>The cosine decay ends at this fraction of the peak rate.</summary>
     public double FinalLearningRateFraction { get; init; } = 0.02;
     /// <summary>Fraction of iterations (at the end) trained with fake-quantised weights.</summary>
-    public double QuantisedFraction { get; init; } = 0.3;
+    public double QuantisedFraction { get; init; } = 0.6;
     /// <summary>Pixels per step as a fraction of the image (1 = full batch). Below 1, quality is checked on the full grid every <see cref="EvalInterval"/> steps.</summary>
     public double SampleFraction { get; init; } = 1.0;
     public int EvalInterval { get; init; } = 25;
@@ -123,6 +123,30 @@ public sealed class CompactTrainer : IDisposable
 
     /// <summary>The best quantised checkpoint's raw parameters in storage order (quantise with the model's steps).</summary>
     public IReadOnlyList<Tensor> BestParameters() => best ?? throw new InvalidOperationException("No quantised checkpoint yet.");
+
+    /// <summary>Loads the best checkpoint's parameters into the model.</summary>
+    public void RestoreBest()
+    {
+        using var _ = no_grad();
+        var ps = Model.OrderedParameters();
+        for (int i = 0; i < ps.Count; i++) ps[i].copy_(BestParameters()[i]);
+    }
+
+    /// <summary>A few more quantisation-aware steps at the schedule's final learning rate (after a grid change).</summary>
+    public void FineTune(int iterations, CancellationToken ct)
+    {
+        foreach (var g in optimizer.ParamGroups) g.LearningRate = schedule.PeakLearningRate * schedule.FinalLearningRateFraction;
+        for (int i = 0; i < iterations; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            optimizer.zero_grad();
+            LastMse = ChunkedLoss.Mse(Model.forward, coords, target, schedule.ChunkPixels, backward: true, ct);
+            IterationsDone++;
+            Consider(LastMse, force: false);
+            optimizer.step();
+        }
+        Consider(Mse(), force: best is null);
+    }
 
     /// <summary>Makes the current weights the checkpoint to beat afresh (after the quantisation changed).</summary>
     public void ResetCheckpoint()

@@ -160,3 +160,38 @@ public static class InrCodec
         return ArchiveHeaders.ToCube(header, data);
     }
 }
+
+/// <summary>What an INR payload describes, whichever layout it has (paper or compact).</summary>
+public sealed record InrDescription(int Layers, int Width, int Rank, int WeightBits, WeightPrecision Precision, double PaperBpppb);
+
+/// <summary>Reads the two INR payload layouts: the paper's raw weights (container v1) and the compact one (v2, kind 2).</summary>
+public static class InrPayloads
+{
+    public static bool IsCompact(ArchiveHeader h, ReadOnlySpan<byte> payload) =>
+        h.FormatVersion >= 2 && payload.Length > 0 && payload[0] == CompactPayload.Kind;
+
+    public static InrDescription Describe(ArchiveHeader h, ReadOnlyMemory<byte> payload, string? path)
+    {
+        if (IsCompact(h, payload.Span))
+        {
+            var c = CompactPayload.Parse(payload.Span, h.Bands, path);
+            return new InrDescription(c.Layers, c.Width, c.Rank, c.Bits, WeightPrecision.Single,
+                CompactSiren.WeightCount(c.Layers, c.Width, c.Rank, h.Bands) * (double)c.Bits / h.SampleCount);
+        }
+        var p = Plain(h, payload, path);
+        return new InrDescription(p.Layers, p.Width, 0, 0, p.Precision,
+            SirenNetwork.PaperParameterCount(p.Layers, p.Width, h.Bands) * InrPayload.BytesPerWeight(p.Precision) * 8.0 / h.SampleCount);
+    }
+
+    public static HsiCube Decode(ArchiveHeader h, ReadOnlyMemory<byte> payload, string? path, Device device) =>
+        IsCompact(h, payload.Span)
+            ? ArchiveHeaders.ToCube(h, CompactCodec.DecodeSamples(h, CompactPayload.Parse(payload.Span, h.Bands, path), device))
+            : InrCodec.Decode(h, Plain(h, payload, path), device);
+
+    private static InrPayload Plain(ArchiveHeader h, ReadOnlyMemory<byte> payload, string? path)
+    {
+        if (h.FormatVersion >= 2)
+            throw new HsiException(HsiErrorKind.CorruptArchive, $"Unknown INR payload kind {(payload.Length > 0 ? payload.Span[0] : -1)} in a version {h.FormatVersion} archive.", path);
+        return InrPayload.Parse(payload.Span, h.Bands, path);
+    }
+}

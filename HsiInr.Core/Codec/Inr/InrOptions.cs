@@ -49,10 +49,14 @@ public sealed record InrOptions
 
     public void Validate()
     {
-        if (Layers.HasValue != Width.HasValue)
+        // The compact recipe may fix the depth alone and size the width from -Bpppb; otherwise both or neither.
+        bool depthOnly = Recipe == InrRecipe.Compact && Layers is not null && Width is null && Bpppb is not null;
+        if (Layers.HasValue != Width.HasValue && !depthOnly)
             throw new HsiException(HsiErrorKind.InvalidArgument, "Give both -Layers and -Width (a fixed architecture), or neither (search within -Bpppb).");
-        if (Layers is null && Bpppb is null)
+        if (Width is null && Bpppb is null)
             throw new HsiException(HsiErrorKind.InvalidArgument, "Give a rate budget with -Bpppb, or a fixed architecture with -Layers and -Width.");
+        if (Recipe == InrRecipe.Paper && SearchIterations == 0)
+            throw new HsiException(HsiErrorKind.InvalidArgument, "The paper recipe's search needs -SearchIterations of at least 1.");
         if (Layers is < 1 or > InrPayload.MaxLayers) throw new HsiException(HsiErrorKind.InvalidArgument, $"-Layers must be 1 to {InrPayload.MaxLayers}.");
         if (Width is < 1 or > 4096) throw new HsiException(HsiErrorKind.InvalidArgument, "-Width must be 1 to 4096.");
         if (Bpppb is { } b && (!(b > 0) || b > 64)) throw new HsiException(HsiErrorKind.InvalidArgument, "-Bpppb must be greater than 0 and at most 64.");
@@ -73,10 +77,10 @@ public sealed record InrOptions
 /// <summary>Defaults of the compact recipe, chosen on the benchmark (docs/codec.md records the measurements).</summary>
 public static class CompactDefaults
 {
-    public const int Iterations = 2000;
+    public const int Iterations = 6000;
     public const int SearchIterations = 0;
     public const double LearningRate = 5e-4;
     public const int Layers = 10;
-    /// <summary>Largest image (pixels) fitted full-batch; larger ones sample this many pixels per step.</summary>
-    public const int FullBatchPixels = 16384;
+    /// <summary>Pixels drawn (without repetition) for each step; smaller images train full-batch.</summary>
+    public const int PixelsPerStep = 2500;
 }
