@@ -63,6 +63,23 @@ function Test-GlibcxxWeak([string]$Path) {
     return $true   # no such requirement: nothing to fix
 }
 
+# OpenJPEG's command-line tools serve the JPEG2000 baselines (and their tests). Installed from Debian's packages
+# when missing and this user may (root, or sudo without a password); otherwise a warning says how.
+function Install-Prerequisites {
+    if (Get-Command opj_compress -ErrorAction Ignore) { return }
+    $runner = if ((id -u) -eq '0') { 'apt-get' } elseif (Get-Command sudo -ErrorAction Ignore) { 'sudo' } else { $null }
+    if ($null -eq $runner -or -not (Get-Command apt-get -ErrorAction Ignore)) {
+        Write-Warning 'opj_compress (OpenJPEG) is missing: the JPEG2000 codecs and their tests need it. Install it with: sudo apt-get install libopenjp2-tools'
+        return
+    }
+    $prefix = if ($runner -eq 'sudo') { @('-n', 'apt-get') } else { @() }
+    Write-Host '==> installing libopenjp2-tools (OpenJPEG) for the JPEG2000 codecs'
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    & $runner @prefix update -qq | Out-Null
+    & $runner @prefix install -y -qq libopenjp2-tools | Out-Null
+    if (-not (Get-Command opj_compress -ErrorAction Ignore)) { Write-Warning 'Installing libopenjp2-tools failed; the JPEG2000 codecs will not work.' }
+}
+
 function Invoke-Build {
     $props = @("-p:HsiInrBackend=$Backend")
     Write-Host "==> restore ($Backend backend)"
@@ -107,6 +124,7 @@ function Invoke-ChildPwsh([string[]]$Arguments) {
 }
 
 function Invoke-Test {
+    Install-Prerequisites
     Invoke-Build
     $results = Join-Path $root 'out/test-results'
     New-Item -ItemType Directory -Force $results | Out-Null
@@ -150,6 +168,7 @@ function Invoke-Demo {
 # The solution build includes bench/HsiInr.Bench; its dll runs each point in a child process of its own (which sets
 # GLIBC_TUNABLES itself) and writes bench/results/.
 function Invoke-Bench {
+    Install-Prerequisites
     Invoke-Build
     $dll = Join-Path $root "bench/HsiInr.Bench/bin/$Configuration/net10.0/linux-x64/HsiInr.Bench.dll"
     if (-not (Test-Path $dll)) { throw "The build did not produce $dll." }

@@ -26,7 +26,9 @@ Describe 'Import | Compress | Expand | Measure' {
         $archive.Path | Should -Be $archivePath
         $archive.Bytes | Should -Be (Get-Item $archivePath).Length
         $archive.Bpppb | Should -Be ((Get-Item $archivePath).Length * 8 / (24 * 24 * 198))
-        $archive.Architecture | Should -Be '3×24'
+        $archive.Architecture | Should -Match '^3×24k\d+$'   # compact recipe: trunk 3×24 and a rank-k spectral basis
+        $archive.Rank | Should -BeGreaterThan 0
+        $archive.FormatVersion | Should -Be 2
         $archive.Iterations | Should -Be 150
         $archive.PaperBpppb | Should -BeGreaterThan 0
     }
@@ -93,6 +95,26 @@ Describe 'Import | Compress | Expand | Measure' {
         New-Item -ItemType Directory $dir | Out-Null
         $a = $crop | Compress-HsiCube @fast -Iterations 5 -OutputDirectory $dir
         $a.Path | Should -Be (Join-Path $dir 'crop.hsiinr')
+    }
+
+    It 'runs the paper recipe when asked, as a version 1 archive' {
+        $a = $crop | Compress-HsiCube -Recipe Paper -Layers 3 -Width 24 -Iterations 20 -OutFile (Join-Path $TestDrive 'paper.hsiinr')
+        $a.FormatVersion | Should -Be 1
+        $a.Architecture | Should -Be '3×24'
+        $b = $crop | Compress-HsiCube -Layers 3 -Width 24 -Precision Half -Iterations 20 -OutFile (Join-Path $TestDrive 'half.hsiinr')
+        $b.Precision | Should -Be 'Half'
+        (Expand-HsiCube $b.Path).Shape | Should -Be '24×24×198'
+    }
+
+    It 'compresses with a baseline codec through the same container' -ForEach @(@{ Codec = 'PcaDct' }, @{ Codec = 'Jpeg2000' }) {
+        $a = $crop | Compress-HsiCube -Codec $Codec -Bpppb 1 -OutFile (Join-Path $TestDrive "$Codec.hsiinr")
+        $a.Codec | Should -Be $Codec
+        $a.Bpppb | Should -BeLessOrEqual 1
+        (Expand-HsiCube $a.Path | Measure-HsiPsnr -Reference $crop).Psnr | Should -BeGreaterThan 20
+    }
+
+    It 'refuses INR-only settings with a baseline codec' {
+        Get-ErrorId { $crop | Compress-HsiCube -Codec Jpeg -Bpppb 1 -Layers 3 -OutFile (Join-Path $TestDrive 'j.hsiinr') } | Should -BeLike 'HsiInr.InvalidArgument,*'
     }
 
     It 'searches architectures whose file fits -Bpppb' {
