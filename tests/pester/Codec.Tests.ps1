@@ -1,18 +1,10 @@
 # Compress-HsiCube, Expand-HsiCube and Measure-HsiPsnr end to end on a crop of the bundled sample.
 BeforeAll {
     Import-Module $env:HSIINR_MODULE -Force
-    $script:samplePath = (Get-ChildItem (Join-Path $PSScriptRoot '../../samples') -Filter '*.mat' | Select-Object -First 1).FullName
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:samplePath = Get-SamplePath
     $script:crop = (Import-HsiCube -LiteralPath $samplePath).Crop(0, 0, 24, 24, 'crop')
     $script:fast = @{ Layers = 3; Width = 24; Iterations = 150; LearningRate = 1e-3; Device = 'Cpu' }
-
-    # The FullyQualifiedErrorId of the first error a command writes or throws (Pester runs tests with Stop).
-    function Get-ErrorId([scriptblock]$Command) {
-        $ErrorActionPreference = 'Continue'
-        $errors = @()
-        try { & $Command 2>&1 | ForEach-Object { if ($_ -is [Management.Automation.ErrorRecord]) { $errors += $_ } } }
-        catch { $errors += $_ }
-        @($errors)[0].FullyQualifiedErrorId
-    }
 }
 
 Describe 'Import | Compress | Expand | Measure' {

@@ -1,17 +1,9 @@
 # Import-HsiCube and Export-HsiCube against the built module (build.ps1 -Task Test sets $env:HSIINR_MODULE).
 BeforeAll {
     Import-Module $env:HSIINR_MODULE -Force
-    $script:samplePath = (Get-ChildItem (Join-Path $PSScriptRoot '../../samples') -Filter '*.mat' | Select-Object -First 1).FullName
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:samplePath = Get-SamplePath
     $script:sample = Import-HsiCube -LiteralPath $samplePath
-
-    # The FullyQualifiedErrorId of the first error a command writes or throws (Pester runs tests with Stop).
-    function Get-ErrorId([scriptblock]$Command) {
-        $ErrorActionPreference = 'Continue'
-        $errors = @()
-        try { & $Command 2>&1 | ForEach-Object { if ($_ -is [Management.Automation.ErrorRecord]) { $errors += $_ } } }
-        catch { $errors += $_ }
-        @($errors)[0].FullyQualifiedErrorId
-    }
 }
 
 Describe 'Import-HsiCube' {
