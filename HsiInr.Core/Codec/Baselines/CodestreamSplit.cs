@@ -3,41 +3,11 @@ using System.Buffers.Binary;
 namespace HsiInr.Core.Codec.Baselines;
 
 /// <summary>
-/// Splits a JPEG or JPEG2000 codestream into its main header (shared between bands) and its entropy-coded body,
-/// and rebuilds the exact codestream from the two. Only the simple streams our encoders write are accepted.
+/// Splits a JPEG2000 codestream into its main header (shared between bands) and its entropy-coded body, and
+/// rebuilds the exact codestream from the two. Only the simple streams our encoder writes are accepted.
 /// </summary>
 internal static class CodestreamSplit
 {
-    /// <summary>
-    /// JPEG: header = SOI up to the first Huffman table (JFIF, quantisation table, frame: the same for every band at
-    /// one quality); body = the rest before EOI. SkiaSharp optimises Huffman tables per image, so they stay per band.
-    /// </summary>
-    public static (byte[] Header, byte[] Body) SplitJpeg(byte[] s)
-    {
-        if (s.Length < 4 || s[0] != 0xFF || s[1] != 0xD8 || s[^2] != 0xFF || s[^1] != 0xD9)
-            throw new InvalidOperationException("Unexpected JPEG stream from the encoder.");
-        int p = 2;
-        while (true)
-        {
-            if (p + 4 > s.Length || s[p] != 0xFF) throw new InvalidOperationException("Unexpected JPEG marker layout.");
-            byte marker = s[p + 1];
-            if (marker is 0xC4 or 0xDA) break;
-            p += 2 + BinaryPrimitives.ReadUInt16BigEndian(s.AsSpan(p + 2));
-        }
-        if (p > s.Length - 2) throw new InvalidOperationException("Unexpected JPEG marker layout.");
-        return (s[..p], s[p..^2]);
-    }
-
-    public static byte[] JoinJpeg(ReadOnlySpan<byte> header, ReadOnlySpan<byte> body)
-    {
-        var r = new byte[header.Length + body.Length + 2];
-        header.CopyTo(r);
-        body.CopyTo(r.AsSpan(header.Length));
-        r[^2] = 0xFF;
-        r[^1] = 0xD9;
-        return r;
-    }
-
     /// <summary>J2K: header = SOC up to the first SOT; body = the single tile-part's data after SOD (SOT and EOC are rebuilt).</summary>
     public static (byte[] Header, byte[] Body) SplitJ2k(byte[] s)
     {

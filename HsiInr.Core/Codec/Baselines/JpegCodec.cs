@@ -7,23 +7,28 @@ using SkiaSharp;
 namespace HsiInr.Core.Codec.Baselines;
 
 /// <summary>
-/// Baseline: every band stretched to 8 bits with its own min/max and coded as a single-component (grayscale) JPEG,
-/// one quality for all bands, the highest whose archive meets the rate (then as many bands as still fit move one
-/// quality step up, since low quality steps are coarse). Payload: per band float32 min and max; the
-/// JPEG streams with their common header stored once (<see cref="SharedHeaderStreams"/>).
+/// Baseline: every band stretched to 8 bits with its own min/max and JPEG-coded as a grayscale tile. The tiles are
+/// stacked into mosaics (each band padded to a multiple of 8 rows, so no 8×8 block straddles two bands): one JPEG
+/// header and Huffman table set for all bands instead of one per band, which moves the codec's lowest reachable
+/// rate from about 0.14 to about 0.09 bpppb on a 100×100×200 cube. Two mosaics: the first <c>m</c> bands at quality
+/// q + 1, the rest at q, with q the highest single quality that fits and m the most bands that still fit, so the
+/// archive lands close to the target although JPEG's low quality steps are coarse.
+/// Payload: per band float32 min and max, u16 m, then the two JPEG streams (length-prefixed; empty when unused).
 /// </summary>
 public sealed class JpegCodec : BaselineCodec
 {
     public override CodecId Id => CodecId.Jpeg;
 
+    private static int PaddedRows(int height) => (height + 7) / 8 * 8;
+
     public override BaselineEncoding Encode(HsiCube cube, ArchiveHeader header, double bpppb, IProgress<FitProgress>? progress, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         long budget = RateBudget.PayloadBytes(header, bpppb);
-        int bands = cube.Bands;
+        int bands = cube.Bands, width = cube.Width, rows = PaddedRows(cube.Height);
         var lo = new float[bands];
         var hi = new float[bands];
-        var images = new byte[bands][];
+        var tiles = new byte[bands][];
         Parallel.For(0, bands, b =>
         {
             var img = cube.GetBand(b);
@@ -32,78 +37,90 @@ public sealed class JpegCodec : BaselineCodec
             if (mn > mx) mn = mx = 0;
             lo[b] = mn; hi[b] = mx;
             double scale = mx > mn ? 255.0 / ((double)mx - mn) : 0;
-            var u = new byte[img.Length];
-            for (int i = 0; i < img.Length; i++)
-                u[i] = float.IsFinite(img[i]) ? (byte)Math.Clamp(Math.Round((img[i] - mn) * scale), 0, 255) : (byte)0;
-            images[b] = u;
+            var u = new byte[rows * width];
+            for (int r = 0; r < rows; r++)
+            {
+                int src = Math.Min(r, cube.Height - 1) * width;   // padding rows repeat the last row
+                for (int c = 0; c < width; c++)
+                {
+                    float v = img[src + c];
+                    u[r * width + c] = float.IsFinite(v) ? (byte)Math.Clamp(Math.Round((v - mn) * scale), 0, 255) : (byte)0;
+                }
+            }
+            tiles[b] = u;
         });
 
-        (byte[] Header, byte[] Body)[] Streams(int quality)
+        byte[] Mosaic(int from, int to, int quality)
         {
             ct.ThrowIfCancellationRequested();
-            var streams = new (byte[], byte[])[bands];
-            Parallelism.For(bands, ct, b => streams[b] = CodestreamSplit.SplitJpeg(EncodeGray(images[b], cube.Width, cube.Height, quality)));
-            return streams;
+            if (to <= from) return [];
+            var pixels = new byte[(long)(to - from) * rows * width];
+            for (int b = from; b < to; b++) tiles[b].CopyTo(pixels, (long)(b - from) * rows * width);
+            return EncodeGray(pixels, width, (to - from) * rows, quality);
         }
 
-        byte[] Build((byte[] Header, byte[] Body)[] streams)
+        byte[] Build(int m, byte[] upper, byte[] lower)
         {
             var w = new PayloadWriter();
             for (int b = 0; b < bands; b++) { w.F32(lo[b]); w.F32(hi[b]); }
-            SharedHeaderStreams.Write(w, streams);
+            w.VarU(m);
+            w.Block(upper);
+            w.Block(lower);
             return w.ToArray();
         }
 
         // Size grows with quality (almost always monotonically): bisection for the largest quality that fits.
-        var bestStreams = Streams(1);
-        var best = Build(bestStreams);
+        var best = Build(0, [], Mosaic(0, bands, 1));
         if (best.Length > budget) throw RateBudget.TooLow(header, bpppb, best.Length, "JPEG at quality 1");
         int ok = 1, bad = 101, step = 0;
         while (bad - ok > 1)
         {
             int q = (ok + bad) / 2;
-            Report(progress, $"jpeg quality {q}", ++step, 7, clock);
-            var s = Streams(q);
-            var p = Build(s);
-            if (p.Length <= budget) { ok = q; best = p; bestStreams = s; } else bad = q;
+            Report(progress, $"jpeg quality {q}", ++step, 14, clock);
+            var p = Build(0, [], Mosaic(0, bands, q));
+            if (p.Length <= budget) { ok = q; best = p; } else bad = q;
         }
         if (ok == 100) return new BaselineEncoding(best, "q=100");
 
-        // Quality steps are coarse at low qualities (q=3 → 4 can add 20 %): fill the rest of the budget by moving
-        // the bands that grow least to q+1, so the archive lands close to the target.
-        var up = Streams(ok + 1);
-        var mixed = ((byte[], byte[])[])bestStreams.Clone();
-        int upgraded = 0;
-        foreach (int b in Enumerable.Range(0, bands).OrderBy(b => up[b].Body.Length - bestStreams[b].Body.Length))
+        // Then the most leading bands that fit one quality step higher (bisection on their count).
+        int fit = 0, over = bands + 1;
+        while (over - fit > 1)
         {
-            mixed[b] = up[b];
-            var p = Build(mixed);
-            if (p.Length > budget) { mixed[b] = bestStreams[b]; break; }
-            best = p;
-            upgraded++;
+            int m = (fit + over) / 2;
+            Report(progress, $"jpeg {m} bands at quality {ok + 1}", ++step, 14, clock);
+            var p = Build(m, Mosaic(0, m, ok + 1), Mosaic(m, bands, ok));
+            if (p.Length <= budget) { fit = m; best = p; } else over = m;
         }
-        return new BaselineEncoding(best, upgraded == 0 ? $"q={ok}" : $"q={ok}+{upgraded}@{ok + 1}");
+        return new BaselineEncoding(best, fit == 0 ? $"q={ok}" : $"q={ok}+{fit}@{ok + 1}");
     }
 
     public override float[] DecodePayload(ArchiveHeader header, ReadOnlyMemory<byte> payload, string? path)
     {
         var r = new PayloadReader(payload, path);
-        int bands = header.Bands;
-        if ((long)bands * 9 > r.Remaining) throw r.Corrupt("it is too short for the band scales");
+        int bands = header.Bands, width = header.Width, height = header.Height, rows = PaddedRows(height);
+        if ((long)bands * 8 > r.Remaining) throw r.Corrupt("it is too short for the band scales");
         var lo = new float[bands];
         var hi = new float[bands];
         for (int b = 0; b < bands; b++) { lo[b] = r.F32(); hi[b] = r.F32(); }
-        var streams = SharedHeaderStreams.Read(r, bands);
+        int m = r.VarInt(bands);
+        var upper = r.Block();
+        var lower = r.Block();
         r.End();
-        long pixels = (long)header.Height * header.Width;
+        if ((upper.Length == 0) != (m == 0) || (lower.Length == 0) != (m == bands))
+            throw r.Corrupt("its JPEG streams do not match the band split");
+        long pixels = (long)height * width;
         var data = new float[header.SampleCount];
-        Parallelism.For(bands, CancellationToken.None, b =>
+        foreach (var (stream, from, to) in new[] { (upper, 0, m), (lower, m, bands) })
         {
-            var jpeg = CodestreamSplit.JoinJpeg(streams[b].Header.Span, streams[b].Body.Span);
-            var img = DecodeGray(jpeg, header.Width, header.Height, b, path);
-            double scale = ((double)hi[b] - lo[b]) / 255.0;
-            for (long p = 0; p < pixels; p++) data[p * bands + b] = (float)(lo[b] + img[p] * scale);
-        });
+            if (to <= from) continue;
+            var img = DecodeGray(stream.ToArray(), width, (to - from) * rows, from, path);
+            Parallel.For(from, to, b =>
+            {
+                double scale = ((double)hi[b] - lo[b]) / 255.0;
+                long tile = (long)(b - from) * rows * width;
+                for (long p = 0; p < pixels; p++) data[p * bands + b] = (float)(lo[b] + img[tile + p] * scale);
+            });
+        }
         return data;
     }
 
@@ -123,15 +140,15 @@ public sealed class JpegCodec : BaselineCodec
         using var skData = SKData.CreateCopy(jpeg);
         using var codec = SKCodec.Create(skData);
         if (codec is null || codec.Info.Width != width || codec.Info.Height != height)
-            throw new HsiException(HsiErrorKind.CorruptArchive, $"The archive's payload is corrupt: band {band} is not a {width}×{height} JPEG.", path);
+            throw new HsiException(HsiErrorKind.CorruptArchive, $"The archive's payload is corrupt: the mosaic from band {band} is not a {width}×{height} JPEG.", path);
         var info = new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque);
-        var pixels = new byte[width * height];
+        var pixels = new byte[(long)width * height];
         var handle = GCHandle.Alloc(pixels, GCHandleType.Pinned);
         try
         {
             var res = codec.GetPixels(info, handle.AddrOfPinnedObject());
             if (res != SKCodecResult.Success)
-                throw new HsiException(HsiErrorKind.CorruptArchive, $"The archive's payload is corrupt: band {band}'s JPEG does not decode ({res}).", path);
+                throw new HsiException(HsiErrorKind.CorruptArchive, $"The archive's payload is corrupt: the mosaic from band {band} does not decode ({res}).", path);
         }
         finally { handle.Free(); }
         return pixels;
