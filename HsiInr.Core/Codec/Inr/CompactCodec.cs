@@ -75,7 +75,21 @@ public static class CompactCodec
         model.SetQuantisation(steps, tensorBits);
         foreach (var t in steps) t.Dispose();
         trainer.ResetCheckpoint();
-        completed &= trainer.Train(clock, deadline, Report, ct);
+
+        // QAT moves the weights and with them the coded size: check it every 200 steps and, when it creeps over the
+        // budget, coarsen the grid by 2 % while there is still training left to adapt to it.
+        void ReportAndControlRate(CompactTrainer t)
+        {
+            Report(t);
+            if (budget is not { } limit || t.IterationsDone % 200 != 0 || t.IterationsDone > schedule.Iterations - 100) return;
+            var ps = model.OrderedParameters();
+            if (ArchiveFormat.ArchiveSize(header, Build(ps, model.CurrentSteps(), arch, cube.Bands, bits, tensorBits, (float)o.Omega0).Length) <= limit * 0.99) return;
+            coarsening *= 1.02;
+            using var rescope = NewDisposeScope();
+            model.SetQuantisation(StepsFor(ps, tensorBits, coarsening), tensorBits);
+            t.ResetCheckpoint();
+        }
+        completed &= trainer.Train(clock, deadline, ReportAndControlRate, ct);
 
         // The best quantised checkpoint. Training may have drifted past the budget (the steps were fitted with a
         // margin, so rarely): then coarsen a little and fine-tune on the new grid, because re-rounding a sine
@@ -89,7 +103,7 @@ public static class CompactCodec
             model.SetQuantisation(finer, tensorBits);
             foreach (var t in finer) t.Dispose();
             trainer.ResetCheckpoint();
-            trainer.FineTune(Math.Max(20, schedule.Iterations / 20), ct);
+            trainer.FineTune(Math.Max(100, schedule.Iterations / 10), ct);
             payload = Build(trainer.BestParameters(), model.CurrentSteps(), arch, cube.Bands, bits, tensorBits, (float)o.Omega0);
         }
 

@@ -132,10 +132,11 @@ public sealed class CompactTrainer : IDisposable
         for (int i = 0; i < ps.Count; i++) ps[i].copy_(BestParameters()[i]);
     }
 
-    /// <summary>A few more quantisation-aware steps at the schedule's final learning rate (after a grid change).</summary>
+    /// <summary>More quantisation-aware steps after a grid change, at a tenth of the peak rate (the schedule's final
+    /// rate is too small to move weights to the new grid).</summary>
     public void FineTune(int iterations, CancellationToken ct)
     {
-        foreach (var g in optimizer.ParamGroups) g.LearningRate = schedule.PeakLearningRate * schedule.FinalLearningRateFraction;
+        foreach (var g in optimizer.ParamGroups) g.LearningRate = schedule.PeakLearningRate * 0.1;
         for (int i = 0; i < iterations; i++)
         {
             ct.ThrowIfCancellationRequested();

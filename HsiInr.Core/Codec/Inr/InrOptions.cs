@@ -79,7 +79,7 @@ public static class CompactDefaults
 {
     public const int Iterations = 6000;
     public const int SearchIterations = 0;
-    public const double LearningRate = 5e-4;
+    public const double LearningRate = 2.5e-4;
     public const int Layers = 10;
     /// <summary>Pixels drawn (without repetition) for each step; smaller images train full-batch.</summary>
     public const int PixelsPerStep = 2500;
