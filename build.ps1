@@ -139,7 +139,8 @@ function Invoke-Test {
     $trx = Join-Path $results 'core.trx'
     if (Test-Path $trx) {
         $c = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
-        $xunit = @{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted; Skipped = [int]$c.notExecuted }
+        # Skipped tests are in neither passed nor failed: total − executed.
+        $xunit = @{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted; Skipped = [int]$c.total - [int]$c.executed }
         if ([int]$c.total -eq 0) { $xunit.Failed++ }
     }
     else { $xunit.Failed = 1; Write-Warning 'xunit produced no results file: counted as one failure.' }

@@ -9,9 +9,8 @@
 param(
     [Parameter(Mandatory)][string]$ModulePath,
     [string]$Path = (Get-ChildItem $PSScriptRoot -Filter '*.mat' | Select-Object -First 1).FullName,
-    [double]$Bpppb = 0.2,
-    [int]$Iterations = 2000,
-    [double]$MaxSeconds = 120
+    [double]$Bpppb = 0.1,
+    [double]$MaxSeconds = 180
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
@@ -23,9 +22,8 @@ try {
     $cube = Import-HsiCube -LiteralPath $Path
     $cube | Format-Table | Out-Host
 
-    Write-Host "== Compress-HsiCube -Bpppb $Bpppb (architecture search, then $Iterations iterations, at most $MaxSeconds s)"
-    $archive = $cube | Compress-HsiCube -Bpppb $Bpppb -Iterations $Iterations -SearchIterations 100 -MaxSeconds $MaxSeconds `
-        -OutFile (Join-Path $work "$($cube.Name).hsiinr") -Verbose
+    Write-Host "== Compress-HsiCube -Bpppb $Bpppb (the default compact INR, at most $MaxSeconds s; about a minute on two cores)"
+    $archive = $cube | Compress-HsiCube -Bpppb $Bpppb -MaxSeconds $MaxSeconds -OutFile (Join-Path $work "$($cube.Name).hsiinr") -Verbose
     $archive | Format-List Name, Shape, Codec, Architecture, Precision, Bpppb, PaperBpppb, Psnr, EncodeSeconds, Iterations, Bytes, Path | Out-Host
 
     Write-Host '== Expand-HsiCube | Measure-HsiPsnr'
