@@ -82,7 +82,9 @@ public static class Reports
         foreach (var rate in sp.Select(p => p.TargetBpppb).Distinct().OrderBy(r => r ?? double.MaxValue))
         {
             var row = sp.Where(p => p.TargetBpppb == rate).ToList();
-            var ranked = row.Where(p => p.Ok && p.Psnr is not null && RateControlled(p.Label)).OrderByDescending(p => p.Psnr).ToList();
+            // Only points whose file met the target compete (fixed architectures and codecs at their rate floor do not).
+            var ranked = row.Where(p => p.Ok && p.Psnr is not null && RateControlled(p.Label) && p.Bpppb <= p.TargetBpppb + 1e-12)
+                .OrderByDescending(p => p.Psnr).ToList();
             var best = ranked.FirstOrDefault();
             sb.Append($"| {F(rate, "0.###")} |");
             foreach (var l in order)

@@ -17,7 +17,14 @@ internal static class RateBudget
     public static double Bpppb(ArchiveHeader header, long payloadBytes) =>
         ArchiveFormat.ArchiveSize(header, payloadBytes) * 8.0 / header.SampleCount;
 
-    public static HsiException TooLow(ArchiveHeader header, double bpppb, long minPayload, string what) =>
-        new(HsiErrorKind.InvalidArgument,
-            $"{bpppb} bpppb is below what {what} can reach for a {header.Height}×{header.Width}×{header.Bands} cube: the smallest archive is {Bpppb(header, minPayload):0.####} bpppb. Raise the target rate.");
+    public static RateBelowFloorException TooLow(ArchiveHeader header, double bpppb, long minPayload, string what) =>
+        new($"{bpppb} bpppb is below what {what} can reach for a {header.Height}×{header.Width}×{header.Bands} cube: the smallest archive is {Bpppb(header, minPayload):0.####} bpppb. Raise the target rate.",
+            Bpppb(header, minPayload));
+}
+
+/// <summary>A target rate below the lowest a codec can reach on this cube; says what that lowest rate is.</summary>
+public sealed class RateBelowFloorException(string message, double minimumBpppb) : HsiException(HsiErrorKind.InvalidArgument, message)
+{
+    /// <summary>The smallest whole-archive rate the codec reaches on this cube.</summary>
+    public double MinimumBpppb { get; } = minimumBpppb;
 }
