@@ -150,9 +150,12 @@ public class BaselineTests(ITestOutputHelper output)
     [Fact]
     public void A_rate_below_the_codecs_floor_says_what_is_reachable()
     {
-        var e = Assert.Throws<HsiException>(() => BaselineCompressor.Compress(Sample.Value, CodecId.Jpeg, 0.1));
+        var e = Assert.Throws<RateBelowFloorException>(() => BaselineCompressor.Compress(Sample.Value, CodecId.Jpeg, 0.1));
         Assert.Equal(HsiErrorKind.InvalidArgument, e.Kind);
         Assert.Contains("smallest archive is", e.Message);
+        // The floor it reports is reachable: compressing at it succeeds and lands at or under it.
+        var atFloor = BaselineCompressor.Compress(Sample.Value, CodecId.Jpeg, e.MinimumBpppb * 1.001);
+        Assert.True(atFloor.Bpppb <= e.MinimumBpppb * 1.001);
     }
 
     [Fact]
