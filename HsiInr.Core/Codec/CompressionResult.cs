@@ -33,7 +33,5 @@ public sealed class CompressionResult
     public double Bpppb => Archive.Length * 8.0 / Header.SampleCount;
     /// <summary>The paper's formula (5) at the stored precision: weights only, biases and header ignored (0 for baselines).
     /// For the compact INR the same idea: its weights (biases and steps ignored) at <see cref="WeightBits"/> bits.</summary>
-    public double PaperBpppb => Header.Codec != CodecId.Inr ? 0
-        : Rank > 0 ? Inr.CompactSiren.WeightCount(Layers, Width, Rank, Header.Bands) * (double)WeightBits / Header.SampleCount
-        : Inr.SirenNetwork.PaperParameterCount(Layers, Width, Header.Bands) * Inr.InrPayload.BytesPerWeight(Precision) * 8.0 / Header.SampleCount;
+    public double PaperBpppb => Header.Codec != CodecId.Inr ? 0 : Inr.InrPayloads.PaperBpppb(Header, Layers, Width, Rank, WeightBits, Precision);
 }

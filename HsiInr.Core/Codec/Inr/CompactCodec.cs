@@ -233,17 +233,7 @@ public static class CompactCodec
         device ??= CPU;
         using var scope = NewDisposeScope();
         using var model = new CompactSiren(payload.Layers, payload.Width, payload.Rank, payload.Bands, payload.Omega0);
-        var weights = payload.Weights();
-        using (no_grad())
-        {
-            int offset = 0;
-            foreach (var p in model.OrderedParameters())
-            {
-                int n = (int)p.numel();
-                p.copy_(tensor(weights.AsSpan(offset, n).ToArray(), p.shape));
-                offset += n;
-            }
-        }
+        GridEvaluator.LoadWeights(model.OrderedParameters(), payload.Weights());
         model.to(device);
         return GridEvaluator.Evaluate(model.forward, header, device, chunkPixels);
     }

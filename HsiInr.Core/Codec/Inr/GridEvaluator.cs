@@ -6,6 +6,20 @@ namespace HsiInr.Core.Codec.Inr;
 /// <summary>Evaluates a fitted network on an archive's pixel grid and undoes the [0, 1] normalisation.</summary>
 internal static class GridEvaluator
 {
+    /// <summary>Copies flat stored weights into a network's parameters, in storage order.</summary>
+    public static void LoadWeights(IReadOnlyList<TorchSharp.Modules.Parameter> parameters, float[] weights)
+    {
+        using var _ = no_grad();
+        int offset = 0;
+        foreach (var p in parameters)
+        {
+            int n = (int)p.numel();
+            using var t = tensor(weights.AsSpan(offset, n).ToArray(), p.shape);
+            p.copy_(t);
+            offset += n;
+        }
+    }
+
     /// <returns>Samples in original units, BIP order (before rounding to the original type).</returns>
     public static float[] Evaluate(Func<Tensor, Tensor> forward, ArchiveHeader header, Device device, int chunkPixels)
     {

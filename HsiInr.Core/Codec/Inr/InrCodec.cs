@@ -144,16 +144,7 @@ public static class InrCodec
         device ??= CPU;
         using var scope = NewDisposeScope();
         using var model = new SirenNetwork(payload.Layers, payload.Width, payload.Outputs, payload.Omega0);
-        using (no_grad())
-        {
-            int offset = 0;
-            foreach (var p in model.OrderedParameters())
-            {
-                int n = (int)p.numel();
-                p.copy_(tensor(payload.Weights.AsSpan(offset, n).ToArray(), p.shape));
-                offset += n;
-            }
-        }
+        GridEvaluator.LoadWeights(model.OrderedParameters(), payload.Weights);
         model.to(device);
         model.eval();
         var data = GridEvaluator.Evaluate(model.forward, header, device, chunkPixels);
@@ -176,12 +167,20 @@ public static class InrPayloads
         {
             var c = CompactPayload.Parse(payload.Span, h.Bands, path);
             return new InrDescription(c.Layers, c.Width, c.Rank, c.Bits, WeightPrecision.Single,
-                CompactSiren.WeightCount(c.Layers, c.Width, c.Rank, h.Bands) * (double)c.Bits / h.SampleCount);
+                PaperBpppb(h, c.Layers, c.Width, c.Rank, c.Bits, WeightPrecision.Single));
         }
         var p = Plain(h, payload, path);
-        return new InrDescription(p.Layers, p.Width, 0, 0, p.Precision,
-            SirenNetwork.PaperParameterCount(p.Layers, p.Width, h.Bands) * InrPayload.BytesPerWeight(p.Precision) * 8.0 / h.SampleCount);
+        return new InrDescription(p.Layers, p.Width, 0, 0, p.Precision, PaperBpppb(h, p.Layers, p.Width, 0, 0, p.Precision));
     }
+
+    /// <summary>
+    /// The paper's formula (5): weights only (biases, steps and header ignored) at the stored precision, over
+    /// H·W·C. For a compact network (<paramref name="rank"/> &gt; 0) its weights at <paramref name="bits"/> bits.
+    /// </summary>
+    public static double PaperBpppb(ArchiveHeader h, int layers, int width, int rank, int bits, WeightPrecision precision) =>
+        rank > 0
+            ? CompactSiren.WeightCount(layers, width, rank, h.Bands) * (double)bits / h.SampleCount
+            : SirenNetwork.PaperParameterCount(layers, width, h.Bands) * InrPayload.BytesPerWeight(precision) * 8.0 / h.SampleCount;
 
     public static HsiCube Decode(ArchiveHeader h, ReadOnlyMemory<byte> payload, string? path, Device device) =>
         IsCompact(h, payload.Span)
