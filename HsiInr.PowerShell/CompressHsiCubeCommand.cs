@@ -83,6 +83,10 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
     public DeviceKind Device { get; set; } = DeviceKind.Auto;
 
     [Parameter]
+    [ValidateRange(1, 1024)]
+    public int ThreadCount { get; set; }
+
+    [Parameter]
     public SwitchParameter Force { get; set; }
 
     private InrOptions options = null!;
@@ -108,6 +112,7 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
             MaxSeconds = Bound(nameof(MaxSeconds)) ? MaxSeconds : null,
             Seed = Seed,
             Device = Device,
+            Threads = Bound(nameof(ThreadCount)) ? ThreadCount : null,
         };
         // A bad combination of settings is the same error for every cube: stop once, before reading the pipeline.
         try
@@ -116,7 +121,7 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
             {
                 if (options.Bpppb is null)
                     throw new HsiException(HsiErrorKind.InvalidArgument, $"The {Codec} codec needs a rate: give -Bpppb.");
-                foreach (var inrOnly in new[] { nameof(Layers), nameof(Width), nameof(Rank), nameof(WeightBits), nameof(Precision), nameof(Recipe), nameof(Iterations), nameof(SearchIterations), nameof(LearningRate), nameof(MaxSeconds), nameof(Device) })
+                foreach (var inrOnly in new[] { nameof(Layers), nameof(Width), nameof(Rank), nameof(WeightBits), nameof(Precision), nameof(Recipe), nameof(Iterations), nameof(SearchIterations), nameof(LearningRate), nameof(MaxSeconds), nameof(Device), nameof(ThreadCount) })
                     if (Bound(inrOnly))
                         throw new HsiException(HsiErrorKind.InvalidArgument, $"-{inrOnly} applies to the INR codec only, not to {Codec}.");
                 return;
