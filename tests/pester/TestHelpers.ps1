@@ -26,7 +26,7 @@ function Get-PwshCommand {
 # Output and errors go to the files named (the caller reads them); -Wait:$false returns the Process instead.
 function Start-ChildPwsh([string]$Script, [string]$OutFile, [string]$ErrFile, [switch]$NoWait) {
     $exe, $prefix = Get-PwshCommand
-    $full = "`$ErrorActionPreference = 'Stop'; Import-Module '$($env:HSIINR_MODULE -replace "'", "''")'`n$Script"
+    $full = "`$ErrorActionPreference = 'Stop'; `$ProgressPreference = 'SilentlyContinue'; Import-Module '$($env:HSIINR_MODULE -replace "'", "''")'`n$Script"
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($full))
     $p = Start-Process -FilePath $exe -ArgumentList (@($prefix) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) `
         -RedirectStandardOutput $OutFile -RedirectStandardError $ErrFile -PassThru
