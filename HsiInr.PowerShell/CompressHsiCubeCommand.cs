@@ -160,7 +160,7 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
         }
         catch (HsiException e)
         {
-            WriteError(ErrorFor(e, cube));
+            WriteError(ErrorFor(e, cube.Name));
             return;
         }
 
@@ -186,9 +186,12 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
             AtomicFile.Write(target, Force, s => s.Write(result.Archive), Cancellation);
             WriteObject(HsiArchive.FromResult(result, target));
         }
-        catch (Exception e) when (e is HsiException or IOException or UnauthorizedAccessException)
+        // Any failure of one cube (including an unexpected one from the codec or libtorch) is that cube's error: a
+        // batch goes on with the next cube. Only Ctrl+C stops the pipeline. The error names the cube rather than
+        // holding it, so $Error does not keep whole cubes alive.
+        catch (Exception e) when (e is not PipelineStoppedException and not OperationCanceledException)
         {
-            WriteError(ErrorFor(e, cube));
+            WriteError(ErrorFor(e, cube.Name));
         }
         finally
         {
