@@ -1,0 +1,52 @@
+using System.Buffers.Binary;
+using HsiInr.Core.Codec;
+using HsiInr.Core.Codec.Container;
+using HsiInr.Core.Cube;
+using HsiInr.Core.IO;
+
+namespace HsiInr.Core.Tests;
+
+/// <summary>
+/// Every input the fuzzer (tests/HsiInr.Fuzz) broke the readers with, kept as found (fuzz-regressions/; the file
+/// names say what each one is) or rebuilt in code. Each must now fail with a specific HsiException, quickly and
+/// without allocating from the forged size.
+/// </summary>
+[Collection("Torch")]
+public class FuzzRegressionTests
+{
+    private static string Input(string name) => Path.Combine(TestData.RepoRoot, "tests", "HsiInr.Core.Tests", "fuzz-regressions", name);
+
+    /// <summary>Runs <paramref name="read"/>, which must throw an HsiException of <paramref name="kind"/> while
+    /// allocating less than <paramref name="maxMegabytes"/> on this thread.</summary>
+    private static HsiException Refused(HsiErrorKind kind, Action read, long maxMegabytes = 32)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<HsiException>(read);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(kind, e.Kind);
+        Assert.True(allocated < maxMegabytes << 20, $"{allocated >> 20} MB allocated before refusing");
+        return e;
+    }
+
+    [Fact]
+    public void A_resealed_header_declaring_a_huge_cube_is_refused_before_decoding()
+    {
+        // Found: a 163-byte paper-layout archive whose width was nudged to 16 776 968 (8×16776968×3, 4e8 samples):
+        // the decoder allocated the grid and ran out of memory (OutOfMemoryException).
+        var bytes = File.ReadAllBytes(Input("archive-huge-cube.hsiinr"));
+        var e = Refused(HsiErrorKind.CorruptArchive, () => ArchiveDecoder.Decode(bytes));
+        Assert.Contains("8×16776968×3", e.Message);
+        Refused(HsiErrorKind.CorruptArchive, () => HsiArchive.Open(Input("archive-huge-cube.hsiinr")));
+    }
+
+    [Fact]
+    public void Writers_refuse_an_archive_below_the_rate_readers_accept()
+    {
+        // A 74-byte archive (72 bytes of framing, a 2-byte payload) holds 592 bits: 0.001 bpppb for 592 000 samples.
+        var header = new ArchiveHeader { Codec = CodecId.Jpeg, Height = 591, Width = 1000, Bands = 1, OriginalType = SampleType.UInt8, NormMin = 0, NormMax = 1 };
+        var (h, p) = ArchiveFormat.Read(ArchiveFormat.Write(header, new byte[2]));
+        Assert.Equal((591, 2), (h.Height, p.Length));
+        var e = Refused(HsiErrorKind.InvalidArgument, () => ArchiveFormat.Write(header with { Height = 593 }, new byte[2]));
+        Assert.Contains("bpppb", e.Message);
+    }
+}
