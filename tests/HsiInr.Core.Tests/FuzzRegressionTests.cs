@@ -49,4 +49,16 @@ public class FuzzRegressionTests
         var e = Refused(HsiErrorKind.InvalidArgument, () => ArchiveFormat.Write(header with { Height = 593 }, new byte[2]));
         Assert.Contains("bpppb", e.Message);
     }
+
+    [Fact]
+    public void A_forged_JPEG2000_image_size_is_refused_before_OpenJPEG_runs()
+    {
+        // Found: one flipped bit in the shared SIZ marker of a per-band JPEG2000 archive (Ysiz 16 → 4 194 320):
+        // opj_decompress decoded a 16 × 4 194 320 image in 2 032 tiles per band, seconds each, before the size check.
+        var bytes = File.ReadAllBytes(Input("archive-j2k-forged-size.hsiinr"));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = Refused(HsiErrorKind.CorruptArchive, () => ArchiveDecoder.Decode(bytes));
+        Assert.Contains("16×16", e.Message);
+        Assert.True(clock.Elapsed.TotalSeconds < 1, $"{clock.Elapsed.TotalSeconds:0.0} s");
+    }
 }
