@@ -125,7 +125,9 @@ internal sealed class MatV5Reader : MatContainer
         uint innerType = U32(head, 0), innerSize = U32(head, 4);
         if (innerType != MiMatrix) return null;
         CheckInflatedSize(innerSize, size, pos);
-        return ParseHeader(head.AsSpan(8, got - 8), innerSize, out _, out _, out _, full: false);
+        // Only the element's own bytes: inflated bytes past its declared size belong to no variable, and parsing them
+        // here would list a variable that loading (which stops at the size) cannot find.
+        return ParseHeader(head.AsSpan(8, (int)Math.Min(got - 8, innerSize)), innerSize, out _, out _, out _, full: false);
     }
 
     private void CheckInflatedSize(uint inner, uint packed, long pos)
@@ -253,7 +255,10 @@ internal sealed class MatV5Reader : MatContainer
             body = raw;
             bodyLength = raw.Length;
         }
-        ParseHeader(body.AsSpan(bodyStart, bodyLength), bodyLength, out var stored, out int off, out _, full: true);
+        var parsed = ParseHeader(body.AsSpan(bodyStart, bodyLength), bodyLength, out var stored, out int off, out _, full: true);
+        // The samples are addressed with the listed dimensions, so the loaded element must describe the same array.
+        if (parsed is null || parsed.Name != variable.Name || parsed.ClassName != variable.ClassName || !parsed.Dimensions.SequenceEqual(variable.Dimensions))
+            throw Malformed($"variable '{variable.Name}' reads differently when loaded than when listed");
         return new MatArray { Info = variable, Buffer = body, Offset = off, Type = stored, NeedsSwap = bigEndian == BitConverter.IsLittleEndian };
     }
 }

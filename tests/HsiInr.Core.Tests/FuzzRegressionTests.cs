@@ -61,4 +61,20 @@ public class FuzzRegressionTests
         Assert.Contains("16×16", e.Message);
         Assert.True(clock.Elapsed.TotalSeconds < 1, $"{clock.Elapsed.TotalSeconds:0.0} s");
     }
+
+    [Theory]
+    // Found: a compressed element whose inflated matrix tag declares 0 bytes. Listing parsed the inflated bytes
+    // past that size and listed a variable; loading stopped at the size and indexed an empty buffer
+    // (ArgumentOutOfRangeException in MatArray.Bytes) — via the nRow scalar here ...
+    [InlineData("mat5-element-size-zero.mat", null)]
+    [InlineData("mat5-element-size-zero.mat", "nRow")]
+    // ... and via the 3-D cube there.
+    [InlineData("mat5-element-size-short.mat", null)]
+    [InlineData("mat5-element-size-short.mat", "hyperspectral_cube")]
+    public void A_compressed_MAT_element_is_listed_only_from_its_own_bytes(string file, string? variable)
+    {
+        var e = Assert.Throws<HsiException>(() => CubeFile.Read(Input(file), new CubeReadOptions { Variable = variable }));
+        Assert.Contains(e.Kind, new[] { HsiErrorKind.VariableNotFound, HsiErrorKind.ShapeMismatch });
+        Assert.DoesNotContain(CubeFile.ListMatVariables(Input(file)), v => v.Name is "nRow" or "hyperspectral_cube");
+    }
 }
