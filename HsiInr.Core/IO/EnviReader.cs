@@ -22,10 +22,11 @@ internal static class EnviReader
 
         using var file = File.OpenHandle(dataPath, FileMode.Open, FileAccess.Read, FileShare.Read);
         long have = RandomAccess.GetLength(file);
-        long need = h.HeaderOffset + n * size;
-        if (have < need)
+        // Compared without adding: a forged offset near long.MaxValue would overflow the sum and pass.
+        long dataBytes = n * size;
+        if (h.HeaderOffset > have || dataBytes > have - h.HeaderOffset)
             throw new HsiException(HsiErrorKind.TruncatedFile,
-                $"The ENVI data file holds {have} bytes but the header ({width} samples × {height} lines × {bands} bands of {size}-byte {type}, offset {h.HeaderOffset}) needs {need}. The file is cut off or the header is wrong.", dataPath);
+                $"The ENVI data file holds {have} bytes but the header ({width} samples × {height} lines × {bands} bands of {size}-byte {type}, offset {h.HeaderOffset}) needs {(decimal)h.HeaderOffset + dataBytes}. The file is cut off or the header is wrong.", dataPath);
 
         var data = new float[n];
         // A run is the longest stretch that is contiguous in the file and maps to one (row, band) or one pixel.

@@ -77,4 +77,29 @@ public class FuzzRegressionTests
         Assert.Contains(e.Kind, new[] { HsiErrorKind.VariableNotFound, HsiErrorKind.ShapeMismatch });
         Assert.DoesNotContain(CubeFile.ListMatVariables(Input(file)), v => v.Name is "nRow" or "hyperspectral_cube");
     }
+
+    [Fact]
+    public void An_ENVI_header_offset_near_the_largest_integer_is_a_truncated_file()
+    {
+        // Found: 'header offset = 9223372036854775807'; offset + data size overflowed to a negative number, passed
+        // the size check, and the read at that offset threw IOException (Invalid argument).
+        var e = Refused(HsiErrorKind.TruncatedFile, () => CubeFile.Read(Input("envi-huge-offset.hdr")));
+        Assert.Contains("9223372036854775807", e.Message);
+    }
+
+    [Theory]
+    // Found reviewing the ENVI header parser for the fuzzer: values were narrowed to int before being checked,
+    // so 4294967297 read as data type 1 (uint8) and 4294967296 as byte order 0.
+    [InlineData("data type = 4294967297\nbyte order = 0", HsiErrorKind.UnsupportedDataType, "4294967297")]
+    [InlineData("data type = 1\nbyte order = 4294967296", HsiErrorKind.MalformedHeader, "4294967296")]
+    [InlineData("data type = -4294967295\nbyte order = 0", HsiErrorKind.UnsupportedDataType, "-4294967295")]
+    public void ENVI_header_numbers_are_range_checked_before_narrowing(string fields, HsiErrorKind kind, string quoted)
+    {
+        using var tmp = new TempDir();
+        File.WriteAllText(tmp.File("w.hdr"), $"ENVI\nsamples = 2\nlines = 2\nbands = 1\n{fields}\ninterleave = bsq\n");
+        File.WriteAllBytes(tmp.File("w.img"), new byte[64]);
+        var e = Assert.Throws<HsiException>(() => CubeFile.Read(tmp.File("w.hdr")));
+        Assert.Equal(kind, e.Kind);
+        Assert.Contains(quoted, e.Message);
+    }
 }
