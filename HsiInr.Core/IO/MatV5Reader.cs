@@ -117,7 +117,9 @@ internal sealed class MatV5Reader : MatContainer
             int n;
             while (got < head.Length && (n = z.Read(head, got, head.Length - got)) > 0) got += n;
         }
-        catch (InvalidDataException ex)
+        // zlib reports most corrupt streams as InvalidDataException, some as its internal ZLibException (an
+        // IOException: "unexpected error code"); the stream is in memory, so no other IOException can occur here.
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
         {
             if (got < 8 || packed.Length == size) throw new HsiException(HsiErrorKind.MalformedHeader, $"The compressed element at offset {pos} is not valid zlib data ({ex.Message}). Re-export the file.", Path, ex);
         }
@@ -245,7 +247,8 @@ internal sealed class MatV5Reader : MatContainer
             {
                 throw new HsiException(HsiErrorKind.TruncatedFile, $"The compressed data of variable '{variable.Name}' ends early; the file is cut off. Re-export or re-copy it.", Path, ex);
             }
-            catch (InvalidDataException ex)
+            // As in PeekCompressed: InvalidDataException, or zlib's internal ZLibException (an IOException).
+            catch (Exception ex) when (ex is InvalidDataException or IOException)
             {
                 throw new HsiException(HsiErrorKind.MalformedHeader, $"The compressed data of variable '{variable.Name}' is corrupt ({ex.Message}). Re-export the file.", Path, ex);
             }

@@ -102,4 +102,14 @@ public class FuzzRegressionTests
         Assert.Equal(kind, e.Kind);
         Assert.Contains(quoted, e.Message);
     }
+
+    [Fact]
+    public void A_zlib_error_code_in_a_compressed_MAT_element_is_malformed()
+    {
+        // Found: a duplicated chunk inside a compressed element made zlib throw its internal ZLibException (an
+        // IOException, "unexpected error code") rather than InvalidDataException, and it escaped the reader.
+        var e = Assert.Throws<HsiException>(() => CubeFile.Read(Input("mat5-zlib-error-code.mat")));
+        Assert.Equal(HsiErrorKind.MalformedHeader, e.Kind);
+        Assert.Contains("zlib", e.Message);
+    }
 }
