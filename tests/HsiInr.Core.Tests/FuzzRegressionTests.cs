@@ -112,4 +112,27 @@ public class FuzzRegressionTests
         Assert.Equal(HsiErrorKind.MalformedHeader, e.Kind);
         Assert.Contains("zlib", e.Message);
     }
+
+    [Fact]
+    public async Task A_MAT_v73_file_whose_structure_loops_fails_instead_of_hanging()
+    {
+        // Found: three flipped bytes and a truncation of a PureHDF-written file; opened by path, PureHDF followed
+        // its structure forever. The reader now gives PureHDF the file as a stream with a read budget.
+        var read = Task.Run(() => Assert.Throws<HsiException>(() => CubeFile.Read(Input("mat73-hang.mat"))));
+        var e = await read.WaitAsync(TimeSpan.FromSeconds(30)); // TimeoutException (a failure) if it hangs again
+        Assert.Equal(HsiErrorKind.MalformedHeader, e.Kind);
+    }
+
+    [Fact]
+    public void PureHDF_reads_stop_at_the_budget()
+    {
+        using var tmp = new TempDir();
+        File.WriteAllBytes(tmp.File("small.h5"), new byte[1000]);
+        using var s = new ReadBudgetStream(File.OpenRead(tmp.File("small.h5")), tmp.File("small.h5"));
+        var buf = new byte[1000];
+        // A loop re-reading the same bytes, as a cyclic structure makes the parser do: stopped after 8 × 1000 B + 256 MiB.
+        var e = Assert.Throws<HsiException>(() => { for (long i = 0; i < 1_000_000; i++) { s.Position = 0; s.ReadExactly(buf); } });
+        Assert.Equal(HsiErrorKind.MalformedHeader, e.Kind);
+        Assert.Contains("loops", e.Message);
+    }
 }
