@@ -30,7 +30,7 @@ public enum Outcome { Ok, Rejected, Finding, Crash, Hang }
 
 /// <summary>What one case did. Rejected: an <see cref="HsiException"/> (its ErrorId); anything else thrown is a finding.</summary>
 public sealed record CaseResult(string Target, int Index, string Seed, string Mutation, Outcome Outcome, double Ms,
-    string? ErrorId = null, string? ExceptionType = null, string? Message = null, string? Stack = null);
+    string? ErrorId = null, string? ExceptionType = null, string? Message = null, string? Stack = null, string? Inner = null);
 
 public static class Oracle
 {
@@ -50,7 +50,7 @@ public static class Oracle
         catch (HsiException e)
         {
             return new CaseResult(c.Target, c.Index, c.Seed, c.Mutation, Outcome.Rejected, sw.Elapsed.TotalMilliseconds, e.ErrorId,
-                Message: Truncate(e.Message, 300));
+                Message: Truncate(e.Message, 300), Inner: e.InnerException?.GetType().FullName);
         }
         catch (Exception e)
         {

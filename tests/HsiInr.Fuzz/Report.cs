@@ -8,7 +8,7 @@ namespace HsiInr.Fuzz;
 /// crashes, hangs, slowest case), plus the mutation modes that reached a decoded cube.</summary>
 public sealed record TargetSummary(string Target, int Seeds, int Cases, int Ok, int Rejected, int Findings, int Crashes, int Hangs,
     double MaxCaseMs, string SlowestCase, double MeanCaseMs, SortedDictionary<string, int> RejectedBy, SortedDictionary<string, int[]> Modes,
-    List<string> FindingDetails)
+    List<string> FindingDetails, SortedDictionary<string, int> WrappedExceptions)
 {
     public static TargetSummary Of(string target, int seeds, IReadOnlyList<CaseResult> results)
     {
@@ -33,7 +33,10 @@ public sealed record TargetSummary(string Target, int Seeds, int Cases, int Ok, 
             new SortedDictionary<string, int>(results.Where(r => r.ErrorId is not null).GroupBy(r => r.ErrorId!).ToDictionary(g => g.Key, g => g.Count()), StringComparer.Ordinal),
             modes,
             results.Where(r => r.Outcome is Outcome.Finding or Outcome.Crash or Outcome.Hang)
-                .Select(r => OneLine($"case {r.Index} ({r.Seed}, {r.Mutation}): {r.Outcome} {r.ExceptionType} {r.Message}")).Take(50).ToList());
+                .Select(r => OneLine($"case {r.Index} ({r.Seed}, {r.Mutation}): {r.Outcome} {r.ExceptionType} {r.Message}")).Take(50).ToList(),
+            // What readers wrapped into their HsiExceptions: zlib's and PureHDF's own errors are expected there; an
+            // OutOfMemoryException or IndexOutOfRangeException would be a bug hidden behind a clean error.
+            new SortedDictionary<string, int>(results.Where(r => r.Inner is not null).GroupBy(r => $"{r.ErrorId} ← {r.Inner}").ToDictionary(g => g.Key, g => g.Count()), StringComparer.Ordinal));
     }
 
     private static string OneLine(string s)
@@ -61,6 +64,9 @@ public sealed record RunSummary(string Timestamp, string Machine, string Commit,
         md.Append("\n## Rejections by ErrorId\n\n");
         foreach (var t in Targets)
             md.Append(inv, $"* **{t.Target}**: {string.Join(", ", t.RejectedBy.OrderByDescending(k => k.Value).Select(k => $"{k.Key} {k.Value}"))}\n");
+        md.Append("\n## Exceptions wrapped by the readers (ErrorId ← inner exception)\n\n");
+        foreach (var t in Targets)
+            md.Append(inv, $"* **{t.Target}**: {(t.WrappedExceptions.Count == 0 ? "none" : string.Join(", ", t.WrappedExceptions.OrderByDescending(k => k.Value).Select(k => $"{k.Key} {k.Value}")))}\n");
         md.Append("\n## Mutation modes (cases / decoded ok)\n\n");
         foreach (var t in Targets)
             md.Append(inv, $"* **{t.Target}**: {string.Join(", ", t.Modes.Select(k => $"{k.Key} {k.Value[0]}/{k.Value[1]}"))}\n");
