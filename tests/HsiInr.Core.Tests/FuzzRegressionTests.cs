@@ -135,4 +135,14 @@ public class FuzzRegressionTests
         Assert.Equal(HsiErrorKind.MalformedHeader, e.Kind);
         Assert.Contains("loops", e.Message);
     }
+
+    [Fact]
+    public void A_variable_listed_with_one_dimension_is_a_shape_mismatch()
+    {
+        // Found: nRow's dimension list cut to one entry, then asked for with -Variable nRow: the chooser indexed a
+        // second dimension that was not there (ArgumentOutOfRangeException).
+        var e = Assert.Throws<HsiException>(() => CubeFile.Read(Input("mat5-one-dimension.mat"), new CubeReadOptions { Variable = "nRow" }));
+        Assert.Equal(HsiErrorKind.ShapeMismatch, e.Kind);
+        Assert.Contains("1 dimensions", e.Message);
+    }
 }
