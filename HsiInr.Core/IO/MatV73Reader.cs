@@ -92,7 +92,9 @@ internal sealed class MatV73Reader : MatContainer
 
     public override MatArray Load(MatVariableInfo variable, CancellationToken ct)
     {
-        var ds = datasets[variable];
+        // A group claiming a numeric MATLAB_class (only a corrupt file has one) is listed but holds no samples.
+        if (!datasets.TryGetValue(variable, out var ds))
+            throw new HsiException(HsiErrorKind.MalformedHeader, $"Variable '{variable.Name}' is marked {variable.ClassName} but is an HDF5 group, not an array; the file is corrupt. Re-save it in MATLAB.", Path);
         var t = ds.Type;
         StoredType stored = (t.Class, t.Size) switch
         {

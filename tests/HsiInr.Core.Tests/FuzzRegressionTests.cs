@@ -145,4 +145,14 @@ public class FuzzRegressionTests
         Assert.Equal(HsiErrorKind.ShapeMismatch, e.Kind);
         Assert.Contains("1 dimensions", e.Message);
     }
+
+    [Fact]
+    public void A_MAT_v73_group_claiming_a_numeric_class_is_malformed()
+    {
+        // Found: overwritten bytes turned the dataset nCol into a group that kept MATLAB_class 'double'; it was
+        // listed as a numeric scalar, and loading it looked for a dataset that did not exist (KeyNotFoundException).
+        var e = Assert.Throws<HsiException>(() => CubeFile.Read(Input("mat73-numeric-group.mat"), new CubeReadOptions { Variable = "nRow" }));
+        Assert.Equal(HsiErrorKind.MalformedHeader, e.Kind);
+        Assert.Contains("nCol", e.Message);
+    }
 }
