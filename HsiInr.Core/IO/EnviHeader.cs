@@ -43,8 +43,16 @@ internal sealed class EnviHeader
             string value = line[(eq + 1)..].Trim();
             if (value.StartsWith('{'))
             {
+                // Only the appended line is searched for '}': copying and rescanning the whole value made an
+                // unclosed '{' over many lines quadratic in the header's length.
                 var sb = new StringBuilder(value);
-                while (!sb.ToString().Contains('}') && i + 1 < lines.Length) sb.Append('\n').Append(lines[++i]);
+                bool closed = value.Contains('}');
+                while (!closed && i + 1 < lines.Length)
+                {
+                    string next = lines[++i];
+                    sb.Append('\n').Append(next);
+                    closed = next.Contains('}');
+                }
                 string v = sb.ToString();
                 int close = v.IndexOf('}');
                 if (close < 0)

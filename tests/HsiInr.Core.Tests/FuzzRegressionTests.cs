@@ -155,4 +155,35 @@ public class FuzzRegressionTests
         Assert.Equal(HsiErrorKind.MalformedHeader, e.Kind);
         Assert.Contains("nCol", e.Message);
     }
+
+    [Fact]
+    public void An_unclosed_ENVI_brace_over_many_lines_fails_quickly()
+    {
+        // Found reviewing the parser for the fuzzer: each continuation line copied and rescanned the whole value for
+        // '}', so an unclosed '{' over 200 000 lines (1.4 MB) cost about 10^11 character copies.
+        using var tmp = new TempDir();
+        var text = new System.Text.StringBuilder("ENVI\nsamples = 2\nlines = 2\nbands = 1\ndata type = 1\nwavelength = {\n");
+        for (int i = 0; i < 200_000; i++) text.Append("400.5,\n");
+        File.WriteAllText(tmp.File("u.hdr"), text.ToString());
+        File.WriteAllBytes(tmp.File("u.img"), new byte[4]);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.Throws<HsiException>(() => CubeFile.Read(tmp.File("u.hdr")));
+        Assert.Equal(HsiErrorKind.MalformedHeader, e.Kind);
+        Assert.Contains("never closes", e.Message);
+        Assert.True(clock.Elapsed.TotalSeconds < 5, $"{clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    [Fact]
+    public void A_huge_file_named_as_an_ENVI_header_is_not_read_whole()
+    {
+        using var tmp = new TempDir();
+        using (var f = File.Create(tmp.File("big.hdr")))
+        {
+            f.Write("ENVI\n"u8);
+            f.SetLength(EnviReader.MaxHeaderBytes + 1); // sparse: no disk is used
+        }
+        File.WriteAllBytes(tmp.File("big.img"), new byte[4]);
+        var e = Refused(HsiErrorKind.SizeLimitExceeded, () => CubeFile.Read(tmp.File("big.hdr")));
+        Assert.Contains("not an ENVI header", e.Message);
+    }
 }
