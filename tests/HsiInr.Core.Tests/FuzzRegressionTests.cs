@@ -42,11 +42,11 @@ public class FuzzRegressionTests
     [Fact]
     public void Writers_refuse_an_archive_below_the_rate_readers_accept()
     {
-        // A 74-byte archive (72 bytes of framing, a 2-byte payload) holds 592 bits: 0.001 bpppb for 592 000 samples.
-        var header = new ArchiveHeader { Codec = CodecId.Jpeg, Height = 591, Width = 1000, Bands = 1, OriginalType = SampleType.UInt8, NormMin = 0, NormMax = 1 };
+        // A 74-byte archive (72 bytes of framing, a 2-byte payload) holds 592 bits: 0.0001 bpppb for 5 920 000 samples.
+        var header = new ArchiveHeader { Codec = CodecId.Jpeg, Height = 5910, Width = 1000, Bands = 1, OriginalType = SampleType.UInt8, NormMin = 0, NormMax = 1 };
         var (h, p) = ArchiveFormat.Read(ArchiveFormat.Write(header, new byte[2]));
-        Assert.Equal((591, 2), (h.Height, p.Length));
-        var e = Refused(HsiErrorKind.InvalidArgument, () => ArchiveFormat.Write(header with { Height = 593 }, new byte[2]));
+        Assert.Equal((5910, 2), (h.Height, p.Length));
+        var e = Refused(HsiErrorKind.InvalidArgument, () => ArchiveFormat.Write(header with { Height = 5930 }, new byte[2]));
         Assert.Contains("bpppb", e.Message);
     }
 
