@@ -17,6 +17,7 @@ const string Usage = """
       case    --target T --index I [--seed S] [--out DIR]   write case I's input files (to reproduce it)
       replay  --target T --index I [--seed S]               run case I in this process and print its outcome
       seeds   [--seeds DIR]                                  regenerate the seed corpus (tests/HsiInr.Fuzz/seeds)
+      report  [--results DIR]                                re-render fuzz.md/fuzz.json with the current notes
     """;
 
 var opts = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -109,6 +110,16 @@ switch (args[0])
         run.Write(results, Path.Combine(repo ?? ".", "tests", "HsiInr.Fuzz", "findings-fixed.md"));
         Console.WriteLine($"results: {Path.Combine(results, "fuzz.md")}");
         return summaries.Any(s => s.Findings + s.Crashes + s.Hangs > 0) ? 1 : 0;
+    }
+
+    case "report":
+    {
+        // Re-renders fuzz.md and fuzz.json from a run's fuzz.json with the current notes (findings-fixed.md).
+        string results = Path.GetFullPath(opts.GetValueOrDefault("results") ?? Path.Combine(repo ?? ".", "bench", "results"));
+        var run = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(Path.Combine(results, "fuzz.json")), Json.Options)!;
+        run.Write(results, Path.Combine(repo ?? ".", "tests", "HsiInr.Fuzz", "findings-fixed.md"));
+        Console.WriteLine($"results: {Path.Combine(results, "fuzz.md")}");
+        return 0;
     }
 
     default:

@@ -46,11 +46,27 @@ public sealed record TargetSummary(string Target, int Seeds, int Cases, int Ok, 
     }
 }
 
+/// <summary>A fixed bug, one row of the table in findings-fixed.md.</summary>
+public sealed record FixedFinding(string Target, string Input, string Was, string Now);
+
 public sealed record RunSummary(string Timestamp, string Machine, string Commit, long RunSeed, double HangLimitSeconds, double WallSeconds,
     string Command, List<TargetSummary> Targets)
 {
+    public List<FixedFinding> FindingsFixed { get; set; } = [];
+
+    /// <summary>The rows of the first table in the notes: the bugs found so far and how each was fixed.</summary>
+    public static List<FixedFinding> ReadFixed(string? notesPath)
+    {
+        if (notesPath is null || !File.Exists(notesPath)) return [];
+        return File.ReadLines(notesPath).SkipWhile(l => !l.StartsWith("| target", StringComparison.Ordinal)).Skip(2)
+            .TakeWhile(l => l.StartsWith('|'))
+            .Select(l => l.Trim('|').Split(" | ").Select(c => c.Trim()).ToArray())
+            .Where(c => c.Length == 4).Select(c => new FixedFinding(c[0], c[1], c[2], c[3])).ToList();
+    }
+
     public void Write(string dir, string? notesPath)
     {
+        FindingsFixed = ReadFixed(notesPath);
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "fuzz.json"), JsonSerializer.Serialize(this, new JsonSerializerOptions(Json.Options) { WriteIndented = true }) + "\n");
         var inv = CultureInfo.InvariantCulture;
