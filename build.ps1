@@ -8,6 +8,9 @@
            prints one final line "N passed, N failed" summed over both; exits non-zero on any failure.
     Demo   builds, then imports the bundled sample cube and compresses, expands and measures it.
     Bench  builds, then runs the benchmarks under bench/ (see bench/README.md); results go to bench/results/.
+    Fuzz   builds, then runs the mutation fuzzer tests/HsiInr.Fuzz on the archive decoder and the MAT v5, MAT v7.3
+           and ENVI readers (one core, each case in a child process); results go to bench/results/fuzz.{json,md}
+           and failing inputs to out/fuzz-findings/. Exits non-zero on any finding, crash or hang.
     Clean  removes out/ and every bin/ and obj/ folder.
 .PARAMETER Backend
     Cpu (default) uses libtorch-cpu-linux-x64. Cuda switches to libtorch-cuda-12.8-linux-x64, which must be served by
@@ -17,7 +20,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Fuzz', 'Clean')]
     [string]$Task = 'Build',
     [ValidateSet('Cpu', 'Cuda')]
     [string]$Backend = 'Cpu',
@@ -26,7 +29,10 @@ param(
     # Command-line arguments for the benchmark console bench/HsiInr.Bench (see bench/README.md): a string array inside
     # PowerShell (-BenchArgs '--suite','paper'), or one string split at spaces, which also works through
     # "dotnet pwsh ./build.ps1 -Task Bench -BenchArgs '--suite paper --rates 0.1'" from another shell.
-    [string[]]$BenchArgs = @()
+    [string[]]$BenchArgs = @(),
+    # Arguments for the fuzzer tests/HsiInr.Fuzz, passed like -BenchArgs: e.g. '--archives 10000 --files 1000'
+    # (the defaults), '--seed 7', '--targets envi'. Its usage text: dotnet tests/HsiInr.Fuzz/bin/Release/net10.0/linux-x64/HsiInr.Fuzz.dll --help
+    [string[]]$FuzzArgs = @()
 )
 
 $ErrorActionPreference = 'Stop'
@@ -179,6 +185,19 @@ function Invoke-Bench {
     if ($LASTEXITCODE -ne 0) { throw "The benchmark failed (exit code $LASTEXITCODE; failed points are recorded with an 'error' field)." }
 }
 
+# The fuzzer runs every case in a child process of its own dll, so a native crash or a hang is caught and narrowed
+# to one saved input.
+function Invoke-Fuzz {
+    Install-Prerequisites
+    Invoke-Build
+    $dll = Join-Path $root "tests/HsiInr.Fuzz/bin/$Configuration/net10.0/linux-x64/HsiInr.Fuzz.dll"
+    if (-not (Test-Path $dll)) { throw "The build did not produce $dll." }
+    $cliArgs = if ($FuzzArgs.Count -eq 1) { -split $FuzzArgs[0] } else { $FuzzArgs }
+    Write-Host "==> fuzz: dotnet $dll run $($cliArgs -join ' ')"
+    & dotnet $dll run @cliArgs
+    if ($LASTEXITCODE -ne 0) { throw "Fuzzing found failures (exit code $LASTEXITCODE); see bench/results/fuzz.md and out/fuzz-findings/." }
+}
+
 function Invoke-Clean {
     Remove-Item (Join-Path $root 'out') -Recurse -Force -ErrorAction Ignore
     Get-ChildItem $root -Recurse -Directory -Include bin, obj | Where-Object { $_.FullName -notmatch '[\\/]\.git[\\/]' } |
@@ -191,5 +210,6 @@ switch ($Task) {
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
+    'Fuzz' { Invoke-Fuzz }
     'Clean' { Invoke-Clean }
 }

@@ -43,8 +43,16 @@ internal sealed class EnviHeader
             string value = line[(eq + 1)..].Trim();
             if (value.StartsWith('{'))
             {
+                // Only the appended line is searched for '}': copying and rescanning the whole value made an
+                // unclosed '{' over many lines quadratic in the header's length.
                 var sb = new StringBuilder(value);
-                while (!sb.ToString().Contains('}') && i + 1 < lines.Length) sb.Append('\n').Append(lines[++i]);
+                bool closed = value.Contains('}');
+                while (!closed && i + 1 < lines.Length)
+                {
+                    string next = lines[++i];
+                    sb.Append('\n').Append(next);
+                    closed = next.Contains('}');
+                }
                 string v = sb.ToString();
                 int close = v.IndexOf('}');
                 if (close < 0)
@@ -57,11 +65,16 @@ internal sealed class EnviHeader
         h.Samples = Required(h, "samples", path);
         h.Lines = Required(h, "lines", path);
         h.Bands = Required(h, "bands", path);
-        h.DataType = (int)Required(h, "data type", path);
+        // Range-checked before narrowing: a cast would turn 'data type = 4294967297' into 1 and read garbage as uint8.
+        long dataType = Required(h, "data type", path);
+        if (dataType is < 0 or > int.MaxValue)
+            throw new HsiException(HsiErrorKind.UnsupportedDataType, $"The ENVI header has 'data type = {dataType}', which is not an ENVI data type code. Fix the .hdr file.", path);
+        h.DataType = (int)dataType;
         h.HeaderOffset = Optional(h, "header offset", path) ?? 0;
-        h.ByteOrder = (int)(Optional(h, "byte order", path) ?? 0);
-        if (h.ByteOrder is not (0 or 1))
-            throw new HsiException(HsiErrorKind.MalformedHeader, $"The ENVI header has 'byte order = {h.ByteOrder}'; it must be 0 (little-endian) or 1 (big-endian).", path);
+        long byteOrder = Optional(h, "byte order", path) ?? 0;
+        if (byteOrder is not (0 or 1))
+            throw new HsiException(HsiErrorKind.MalformedHeader, $"The ENVI header has 'byte order = {byteOrder}'; it must be 0 (little-endian) or 1 (big-endian).", path);
+        h.ByteOrder = (int)byteOrder;
         if (h.HeaderOffset < 0)
             throw new HsiException(HsiErrorKind.MalformedHeader, $"The ENVI header has a negative 'header offset' ({h.HeaderOffset}).", path);
         if (h.Fields.TryGetValue("interleave", out var il))

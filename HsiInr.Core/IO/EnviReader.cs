@@ -11,9 +11,15 @@ namespace HsiInr.Core.IO;
 internal static class EnviReader
 {
     private const int ChunkBytes = 4 << 20;
+    internal const long MaxHeaderBytes = 16 << 20;
 
     public static HsiCube Read(string headerPath, string dataPath, CancellationToken ct)
     {
+        // Real headers are kilobytes even with thousands of wavelengths; a huge "header" is not one, and reading it
+        // whole as text would take gigabytes.
+        long headerBytes = new FileInfo(headerPath).Length;
+        if (headerBytes > MaxHeaderBytes)
+            throw new HsiException(HsiErrorKind.SizeLimitExceeded, $"The ENVI header is {headerBytes} bytes; headers are text of at most {MaxHeaderBytes >> 20} MB. This is not an ENVI header.", headerPath);
         var h = EnviHeader.Parse(File.ReadAllText(headerPath, Encoding.UTF8), headerPath);
         var type = EnviHeader.TypeOf(h.DataType) ?? throw new HsiException(HsiErrorKind.UnsupportedDataType,
             $"ENVI data type {h.DataType} is not supported (complex types 6 and 9 cannot be a cube). Supported: 1 (uint8), 2 (int16), 3 (int32), 4 (float32), 5 (float64), 12 (uint16), 13 (uint32), 14 (int64), 15 (uint64). Convert the image first.", headerPath);
@@ -22,10 +28,11 @@ internal static class EnviReader
 
         using var file = File.OpenHandle(dataPath, FileMode.Open, FileAccess.Read, FileShare.Read);
         long have = RandomAccess.GetLength(file);
-        long need = h.HeaderOffset + n * size;
-        if (have < need)
+        // Compared without adding: a forged offset near long.MaxValue would overflow the sum and pass.
+        long dataBytes = n * size;
+        if (h.HeaderOffset > have || dataBytes > have - h.HeaderOffset)
             throw new HsiException(HsiErrorKind.TruncatedFile,
-                $"The ENVI data file holds {have} bytes but the header ({width} samples × {height} lines × {bands} bands of {size}-byte {type}, offset {h.HeaderOffset}) needs {need}. The file is cut off or the header is wrong.", dataPath);
+                $"The ENVI data file holds {have} bytes but the header ({width} samples × {height} lines × {bands} bands of {size}-byte {type}, offset {h.HeaderOffset}) needs {(decimal)h.HeaderOffset + dataBytes}. The file is cut off or the header is wrong.", dataPath);
 
         var data = new float[n];
         // A run is the longest stretch that is contiguous in the file and maps to one (row, band) or one pixel.

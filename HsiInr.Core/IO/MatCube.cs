@@ -89,7 +89,8 @@ internal static class MatCube
                       $"The MAT file has no 3-D numeric array and no 2-D 'Y' (bands × pixels) matrix to read as a cube. {Listing(vars)} Choose a variable with -Variable (and -Height/-Width for a bands × pixels matrix).", mat.Path);
         }
 
-        if (chosen.Rank > 3)
+        // MATLAB arrays have at least two dimensions, but a corrupt file can list fewer (and HDF5 has scalar spaces).
+        if (chosen.Rank is > 3 or < 2)
             throw new HsiException(HsiErrorKind.ShapeMismatch,
                 $"Variable '{chosen.Name}' has {chosen.Rank} dimensions ({chosen.DimensionsText}); a cube needs H×W×Bands. Reshape it in MATLAB first.", mat.Path);
 

@@ -117,7 +117,9 @@ internal sealed class MatV5Reader : MatContainer
             int n;
             while (got < head.Length && (n = z.Read(head, got, head.Length - got)) > 0) got += n;
         }
-        catch (InvalidDataException ex)
+        // zlib reports most corrupt streams as InvalidDataException, some as its internal ZLibException (an
+        // IOException: "unexpected error code"); the stream is in memory, so no other IOException can occur here.
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
         {
             if (got < 8 || packed.Length == size) throw new HsiException(HsiErrorKind.MalformedHeader, $"The compressed element at offset {pos} is not valid zlib data ({ex.Message}). Re-export the file.", Path, ex);
         }
@@ -125,7 +127,9 @@ internal sealed class MatV5Reader : MatContainer
         uint innerType = U32(head, 0), innerSize = U32(head, 4);
         if (innerType != MiMatrix) return null;
         CheckInflatedSize(innerSize, size, pos);
-        return ParseHeader(head.AsSpan(8, got - 8), innerSize, out _, out _, out _, full: false);
+        // Only the element's own bytes: inflated bytes past its declared size belong to no variable, and parsing them
+        // here would list a variable that loading (which stops at the size) cannot find.
+        return ParseHeader(head.AsSpan(8, (int)Math.Min(got - 8, innerSize)), innerSize, out _, out _, out _, full: false);
     }
 
     private void CheckInflatedSize(uint inner, uint packed, long pos)
@@ -243,7 +247,8 @@ internal sealed class MatV5Reader : MatContainer
             {
                 throw new HsiException(HsiErrorKind.TruncatedFile, $"The compressed data of variable '{variable.Name}' ends early; the file is cut off. Re-export or re-copy it.", Path, ex);
             }
-            catch (InvalidDataException ex)
+            // As in PeekCompressed: InvalidDataException, or zlib's internal ZLibException (an IOException).
+            catch (Exception ex) when (ex is InvalidDataException or IOException)
             {
                 throw new HsiException(HsiErrorKind.MalformedHeader, $"The compressed data of variable '{variable.Name}' is corrupt ({ex.Message}). Re-export the file.", Path, ex);
             }
@@ -253,7 +258,10 @@ internal sealed class MatV5Reader : MatContainer
             body = raw;
             bodyLength = raw.Length;
         }
-        ParseHeader(body.AsSpan(bodyStart, bodyLength), bodyLength, out var stored, out int off, out _, full: true);
+        var parsed = ParseHeader(body.AsSpan(bodyStart, bodyLength), bodyLength, out var stored, out int off, out _, full: true);
+        // The samples are addressed with the listed dimensions, so the loaded element must describe the same array.
+        if (parsed is null || parsed.Name != variable.Name || parsed.ClassName != variable.ClassName || !parsed.Dimensions.SequenceEqual(variable.Dimensions))
+            throw Malformed($"variable '{variable.Name}' reads differently when loaded than when listed");
         return new MatArray { Info = variable, Buffer = body, Offset = off, Type = stored, NeedsSwap = bigEndian == BitConverter.IsLittleEndian };
     }
 }

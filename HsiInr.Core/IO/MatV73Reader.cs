@@ -28,7 +28,7 @@ internal sealed class MatV73Reader : MatContainer
         try
         {
             fileLength = new FileInfo(path).Length;
-            var f = H5File.OpenRead(path);
+            var f = H5File.Open(new ReadBudgetStream(File.OpenRead(path), path), leaveOpen: false);
             h5 = f;
             root = f;
         }
@@ -92,7 +92,9 @@ internal sealed class MatV73Reader : MatContainer
 
     public override MatArray Load(MatVariableInfo variable, CancellationToken ct)
     {
-        var ds = datasets[variable];
+        // A group claiming a numeric MATLAB_class (only a corrupt file has one) is listed but holds no samples.
+        if (!datasets.TryGetValue(variable, out var ds))
+            throw new HsiException(HsiErrorKind.MalformedHeader, $"Variable '{variable.Name}' is marked {variable.ClassName} but is an HDF5 group, not an array; the file is corrupt. Re-save it in MATLAB.", Path);
         var t = ds.Type;
         StoredType stored = (t.Class, t.Size) switch
         {
@@ -139,4 +141,42 @@ internal sealed class MatV73Reader : MatContainer
     }
 
     private static byte[] Bytes<T>(T[] a) where T : unmanaged => MemoryMarshal.AsBytes(a.AsSpan()).ToArray();
+}
+
+/// <summary>
+/// The file as PureHDF sees it, with a cap on the bytes it may read: 8 × the file's length plus 256 MiB, far more than
+/// listing and loading a real file need (each byte of data is read about once). A corrupt file whose addresses form
+/// a cycle made PureHDF follow it forever (a fuzz finding); past the cap every read throws, so such a file fails
+/// with a clear error instead of hanging the session.
+/// </summary>
+internal sealed class ReadBudgetStream(FileStream inner, string path) : Stream
+{
+    private readonly long budget = 8 * inner.Length + (256L << 20);
+    private long read;
+
+    private void Charge(int n)
+    {
+        read += n;
+        if (read > budget)
+            throw new HsiException(HsiErrorKind.MalformedHeader,
+                $"The MAT v7.3 (HDF5) file's structure loops: reading it needed more than {budget >> 20} MB from a {inner.Length}-byte file. The file is corrupt; re-save it in MATLAB.", path);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public override int Read(Span<byte> buffer) { Charge(buffer.Length); return inner.Read(buffer); }
+    public override int ReadByte() { Charge(1); return inner.ReadByte(); }
+    public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+    public override long Position { get => inner.Position; set => inner.Position = value; }
+    public override long Length => inner.Length;
+    public override bool CanRead => true;
+    public override bool CanSeek => true;
+    public override bool CanWrite => false;
+    public override void Flush() { }
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) inner.Dispose();
+        base.Dispose(disposing);
+    }
 }

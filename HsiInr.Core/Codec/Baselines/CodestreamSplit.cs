@@ -29,6 +29,23 @@ internal static class CodestreamSplit
         return (s[..p], s[(p + 14)..^2]);
     }
 
+    /// <summary>
+    /// Checks that a codestream's SIZ marker (which must follow SOC) describes what the archive's header says: one
+    /// unsigned 16-bit component of <paramref name="width"/> × <paramref name="height"/> in a single tile, as our
+    /// encoder writes. Done before OpenJPEG runs, because it allocates and decodes whatever size SIZ declares: one
+    /// flipped bit there made it decode a 16 × 4 194 320 image in 2 032 tiles.
+    /// </summary>
+    public static bool HasExpectedSize(ReadOnlySpan<byte> s, int width, int height)
+    {
+        if (s.Length < 47 || s[0] != 0xFF || s[1] != 0x4F || s[2] != 0xFF || s[3] != 0x51) return false;
+        var siz = s[4..];
+        static uint U32At(ReadOnlySpan<byte> b, int at) => BinaryPrimitives.ReadUInt32BigEndian(b[at..]);
+        return BinaryPrimitives.ReadUInt16BigEndian(siz) == 41 // Lsiz for one component
+            && U32At(siz, 4) == (uint)width && U32At(siz, 8) == (uint)height && U32At(siz, 12) == 0 && U32At(siz, 16) == 0 // image size, no offset
+            && U32At(siz, 20) >= (uint)width && U32At(siz, 24) >= (uint)height && U32At(siz, 28) == 0 && U32At(siz, 32) == 0 // one tile
+            && BinaryPrimitives.ReadUInt16BigEndian(siz[36..]) == 1 && siz[38] == 15 && siz[39] == 1 && siz[40] == 1; // 1 × u16
+    }
+
     public static byte[] JoinJ2k(ReadOnlySpan<byte> header, ReadOnlySpan<byte> body)
     {
         var r = new byte[header.Length + 14 + body.Length + 2];

@@ -63,6 +63,9 @@ internal static class OpenJpegTool
     /// image; anything else (or a decoder failure) is a corrupt archive.</summary>
     public static ushort[][] Decode(IReadOnlyList<byte[]> streams, int width, int height, string? path, CancellationToken ct)
     {
+        for (int i = 0; i < streams.Count; i++)
+            if (!CodestreamSplit.HasExpectedSize(streams[i], width, height))
+                throw new HsiException(HsiErrorKind.CorruptArchive, $"The archive's payload is corrupt: JPEG2000 stream {i} does not declare one 16-bit {width}×{height} image in one tile.", path);
         string exe = Find("opj_decompress");
         var result = new ushort[streams.Count][];
         long expected = 2L * width * height;

@@ -21,6 +21,13 @@ public static class ArchiveFormat
     public const int FramingBytes = FixedHeaderBytes + 4 + 4;
     /// <summary>Archives larger than this are refused before being read (no codec writes anything near it).</summary>
     public const long MaxArchiveBytes = 1L << 31;
+    /// <summary>
+    /// The lowest rate (bits per sample of the whole file) an archive may have: 80 000 samples per archive byte. The
+    /// benchmarks never go below 0.02 bpppb and a 2-layer, width-16 network for a 512×512×64 cube is 0.0006, so only
+    /// a forged or corrupt header declares more; refusing it keeps a 200-byte file from making the decoder allocate
+    /// gigabytes and evaluate its network for minutes.
+    /// </summary>
+    public const double MinBpppb = 1e-4;
 
     private const byte FlagWavelengths = 1;
 
@@ -33,7 +40,11 @@ public static class ArchiveFormat
         byte[] name = NameBytes(h.Name);
         if (h.Wavelengths is { } wl && wl.Length != h.Bands)
             throw new ArgumentException($"{wl.Length} wavelengths for {h.Bands} bands.");
-        var buf = new byte[ArchiveSize(h, payload.Length)];
+        long size = ArchiveSize(h, payload.Length);
+        if (size * 8.0 < MinBpppb * h.SampleCount)
+            throw new HsiException(HsiErrorKind.InvalidArgument,
+                $"A {size}-byte archive for a {h.Height}×{h.Width}×{h.Bands} cube would be {size * 8.0 / h.SampleCount:G3} bpppb, below the {MinBpppb} bpppb readers accept. Use a larger network or a higher -Bpppb.");
+        var buf = new byte[size];
         var s = buf.AsSpan();
         Magic.CopyTo(s);
         if (h.FormatVersion is < 1 or > Version) throw new ArgumentException($"Container version {h.FormatVersion} cannot be written.");
@@ -105,6 +116,11 @@ public static class ArchiveFormat
         long payloadLen = BinaryPrimitives.ReadUInt32LittleEndian(s[(int)(payloadAt - 4)..]);
         if (payloadAt + payloadLen + 4 != s.Length)
             throw Corrupt(HsiErrorKind.CorruptArchive, $"The payload length ({payloadLen} bytes) is inconsistent with the archive's length ({s.Length} bytes).", path);
+
+        // Checked before anything sized from the header is allocated or evaluated (docs/format.md, step 4).
+        long samples = (long)height * width * bands;
+        if (s.Length * 8.0 < MinBpppb * samples)
+            throw Corrupt(HsiErrorKind.CorruptArchive, $"The header declares a {height}×{width}×{bands} cube ({samples} samples), far more than a {s.Length}-byte archive can encode (below {MinBpppb} bits per sample); the header is corrupt.", path);
 
         string name;
         try { name = new UTF8Encoding(false, true).GetString(s.Slice(FixedHeaderBytes, nameLen)); }
