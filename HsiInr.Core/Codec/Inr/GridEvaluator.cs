@@ -1,4 +1,5 @@
 using HsiInr.Core.Codec.Container;
+using HsiInr.Core.Codec.Tiling;
 using static TorchSharp.torch;
 
 namespace HsiInr.Core.Codec.Inr;
@@ -21,12 +22,14 @@ internal static class GridEvaluator
     }
 
     /// <returns>Samples in original units, BIP order (before rounding to the original type).</returns>
-    public static float[] Evaluate(Func<Tensor, Tensor> forward, ArchiveHeader header, Device device, int chunkPixels)
+    /// <param name="region">Only these pixels (row-major within the window); null for the whole grid.</param>
+    public static float[] Evaluate(Func<Tensor, Tensor> forward, ArchiveHeader header, Device device, int chunkPixels, PixelRegion? region = null)
     {
-        var data = new float[header.SampleCount];
-        long pixels = (long)header.Height * header.Width;
+        var window = region ?? PixelRegion.Whole(header.Height, header.Width);
+        long pixels = window.PixelCount;
+        var data = new float[pixels * header.Bands];
         using var scope = NewDisposeScope();
-        var coords = CubeTensors.Grid(header.Height, header.Width, device);
+        var coords = CubeTensors.Grid(header.Height, header.Width, device, window);
         double scale = header.NormMax - header.NormMin;
         using (inference_mode())
         {
