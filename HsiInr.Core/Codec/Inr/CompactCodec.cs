@@ -235,6 +235,7 @@ public static class CompactCodec
         using var model = new CompactSiren(payload.Layers, payload.Width, payload.Rank, payload.Bands, payload.Omega0);
         GridEvaluator.LoadWeights(model.OrderedParameters(), payload.Weights());
         model.to(device);
-        return GridEvaluator.Evaluate(model.forward, header, device, chunkPixels, region);
+        int chunk = GridEvaluator.ChunkFor(payload.Layers, payload.Width, payload.Bands, chunkPixels);
+        return GridEvaluator.Evaluate(model.forward, header, device, chunk, region);
     }
 }

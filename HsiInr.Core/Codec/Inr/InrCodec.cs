@@ -153,7 +153,8 @@ public static class InrCodec
         GridEvaluator.LoadWeights(model.OrderedParameters(), payload.Weights);
         model.to(device);
         model.eval();
-        var data = GridEvaluator.Evaluate(model.forward, header, device, chunkPixels, region);
+        int chunk = GridEvaluator.ChunkFor(payload.Layers, payload.Width, payload.Outputs, chunkPixels);
+        var data = GridEvaluator.Evaluate(model.forward, header, device, chunk, region);
         return ArchiveHeaders.ToCube(WindowHeader(header, region), data);
     }
 }
