@@ -42,7 +42,7 @@ public sealed class BenchOptions
           --data DIR           scene folder (default ../shared/datasets beside the repository)
           --report-only        rewrite the .md and .png files from the JSON already there
           --sizes a,b          large suite: cube sizes HxWxB (default 614x512x224,2048x2048x224); its INR
-                               rows use --iterations per tile (default 300) and the first --rates value (0.1)
+                               rows use --iterations per tile (default 200) and the first --rates value (0.1)
         A rerun skips the points already in the results JSON without an error.
         """;
 

@@ -17,7 +17,14 @@ public static class LargeSuite
     public static readonly (int H, int W, int B)[] DefaultSizes = [(614, 512, 224), (2048, 2048, 224)];
     public static readonly string[] DefaultCodecs = ["Inr", "PcaJpeg2000"];
     /// <summary>INR iterations per tile: the default 6000 would take about an hour per 64 tiles on two cores.</summary>
-    public const int DefaultIterations = 300;
+    public const int DefaultIterations = 200;
+    /// <summary>
+    /// The children's malloc settings: hugetlb as for every point, plus a fixed 1 MiB mmap threshold. glibc otherwise
+    /// raises the threshold (up to 32 MiB) after a large block is freed, so later blocks of a tile's fit come from its
+    /// arenas and are kept there: the same single-tile fit peaked anywhere from 0.9 to 2.1 GB in repeated runs, and at
+    /// 0.65 GB with the fixed threshold. Recommended for large scenes in docs/codec.md.
+    /// </summary>
+    public const string GlibcTunables = "glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=1048576";
 
     public static int Run(BenchOptions o, string repo, string results, string machine, string commit)
     {
@@ -41,13 +48,13 @@ public static class LargeSuite
             ResultStore.WriteAtomic(Path.Combine(results, Name + ".md"), Markdown(rows));
             if (row.Error is not null) failures++;
             Console.WriteLine(row.Error is null
-                ? $"   {row.Scene} {row.Step} {row.Codec}: {row.Seconds:0.0} s, peak {row.PeakRssMb:0} MB ({row.RssOverCube:0.00}× the cube){(row.Psnr is { } p ? $", {p:0.00} dB" : "")}"
+                ? $"   {row.Scene} {row.Step} {row.Codec}: {row.Seconds:0.0} s, peak {row.PeakRssMb:0} MiB{(row.RssOverCube is { } q ? $" ({q:0.00}× the cube)" : "")}{(row.Psnr is { } p ? $", {p:0.00} dB" : "")}"
                 : $"   {row.Scene} {row.Step} {row.Codec}: ERROR {row.Error}");
         }
 
         LargeRow Step(LargeStep s)
         {
-            var (line, exit, tail, startError) = PointRunner.RunChild("--large-step", JsonSerializer.Serialize(s, BenchJson.Line), LargeWorker.Marker);
+            var (line, exit, tail, startError) = PointRunner.RunChild("--large-step", JsonSerializer.Serialize(s, BenchJson.Line), LargeWorker.Marker, GlibcTunables);
             var row = line is not null ? JsonSerializer.Deserialize<LargeRow>(line, BenchJson.Line) : null;
             return row ?? new LargeRow { Scene = s.Scene, Step = s.Step, Codec = s.Codec, Error = startError ?? $"child exited with code {exit} without a result: {tail}" };
         }
@@ -116,9 +123,10 @@ public static class LargeSuite
         sb.AppendLine("pixels in the middle (Expand-HsiCube -Region). The peak of expand/region is read before the reference is");
         sb.AppendLine("loaded to measure PSNR. *Cube* is the cube's float32 size in MiB and *RSS/cube* the ratio of the two.");
         sb.AppendLine("*seconds*: compress = the encode after the import (import seconds in the next column), expand/region = decode.");
+        sb.AppendLine($"The children ran with `GLIBC_TUNABLES={GlibcTunables}` (see docs/codec.md, large scenes).");
         sb.AppendLine($"INR rows fit each tile for a **reduced** iteration count (the *it/tile* column; the default is 6000) to keep");
-        sb.AppendLine("the run within about an hour on two cores: their PSNR is below what the default gives, their time per tile scales");
-        sb.AppendLine("with the iterations, their memory does not.");
+        sb.AppendLine("the run within about an hour on two shared cores: their PSNR is below what the default gives, their time per tile");
+        sb.AppendLine("grows with the iterations, their memory does not. Seconds are wall time on a machine shared with other jobs.");
         sb.AppendLine();
         if (rows.FirstOrDefault(r => r.Step == "runtime" && r.Error is null) is { } rt)
         {

@@ -43,7 +43,7 @@ public sealed class LargeRow
     public double? ImportPeakRssMb { get; set; }
     public double? PeakRssMb { get; set; }
     public double CubeMb { get; set; }
-    public double? RssOverCube => PeakRssMb / CubeMb;
+    public double? RssOverCube => CubeMb > 0 ? PeakRssMb / CubeMb : null;
     public string? Region { get; set; }
     public string? Variant { get; set; }
     public string? Error { get; set; }

@@ -29,7 +29,8 @@ public static class PointRunner
 
     /// <summary>Runs this executable with <paramref name="mode"/> and <paramref name="json"/>; returns the text after
     /// <paramref name="marker"/> on its stdout (null if none), its exit code, its last stderr lines, or why it did not start.</summary>
-    internal static (string? Line, int ExitCode, string Tail, string? StartError) RunChild(string mode, string json, string marker)
+    internal static (string? Line, int ExitCode, string Tail, string? StartError) RunChild(string mode, string json, string marker,
+        string glibcTunables = "glibc.malloc.hugetlb=1")
     {
         var psi = new ProcessStartInfo
         {
@@ -44,7 +45,7 @@ public static class PointRunner
         psi.ArgumentList.Add(mode);
         psi.ArgumentList.Add(json);
         // hugetlb-backed malloc: large training steps stop page-faulting (see docs/performance.md).
-        psi.Environment["GLIBC_TUNABLES"] = "glibc.malloc.hugetlb=1";
+        psi.Environment["GLIBC_TUNABLES"] = glibcTunables;
 
         var stderrTail = new Queue<string>();
         string? pointLine = null;
