@@ -15,6 +15,8 @@
         'Compress-HsiCube'
         'Expand-HsiCube'
         'Measure-HsiPsnr'
+        'Get-HsiArchiveInfo'
+        'Test-HsiArchive'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -88,6 +88,10 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
     public int TileSize { get; set; }
 
     [Parameter]
+    [ValidateRange(1, 1024)]
+    public int ThreadCount { get; set; }
+
+    [Parameter]
     public SwitchParameter Force { get; set; }
 
     private InrOptions options = null!;
@@ -113,6 +117,7 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
             MaxSeconds = Bound(nameof(MaxSeconds)) ? MaxSeconds : null,
             Seed = Seed,
             Device = Device,
+            Threads = Bound(nameof(ThreadCount)) ? ThreadCount : null,
         };
         // A bad combination of settings is the same error for every cube: stop once, before reading the pipeline.
         try
@@ -125,7 +130,7 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
             {
                 if (options.Bpppb is null)
                     throw new HsiException(HsiErrorKind.InvalidArgument, $"The {Codec} codec needs a rate: give -Bpppb.");
-                foreach (var inrOnly in new[] { nameof(Layers), nameof(Width), nameof(Rank), nameof(WeightBits), nameof(Precision), nameof(Recipe), nameof(Iterations), nameof(SearchIterations), nameof(LearningRate), nameof(MaxSeconds), nameof(Device) })
+                foreach (var inrOnly in new[] { nameof(Layers), nameof(Width), nameof(Rank), nameof(WeightBits), nameof(Precision), nameof(Recipe), nameof(Iterations), nameof(SearchIterations), nameof(LearningRate), nameof(MaxSeconds), nameof(Device), nameof(ThreadCount) })
                     if (Bound(inrOnly))
                         throw new HsiException(HsiErrorKind.InvalidArgument, $"-{inrOnly} applies to the INR codec only, not to {Codec}.");
                 return;
@@ -164,7 +169,7 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
         }
         catch (HsiException e)
         {
-            WriteError(ErrorFor(e, cube));
+            WriteError(ErrorFor(e, cube.Name));
             return;
         }
 
@@ -190,9 +195,12 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
             AtomicFile.Write(target, Force, s => s.Write(result.Archive), Cancellation);
             WriteObject(HsiArchive.FromResult(result, target));
         }
-        catch (Exception e) when (e is HsiException or IOException or UnauthorizedAccessException)
+        // Any failure of one cube (including an unexpected one from the codec or libtorch) is that cube's error: a
+        // batch goes on with the next cube. Only Ctrl+C stops the pipeline. The error names the cube rather than
+        // holding it, so $Error does not keep whole cubes alive.
+        catch (Exception e) when (e is not PipelineStoppedException and not OperationCanceledException)
         {
-            WriteError(ErrorFor(e, cube));
+            WriteError(ErrorFor(e, cube.Name));
         }
         finally
         {

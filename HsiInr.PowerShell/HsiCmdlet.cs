@@ -37,6 +37,9 @@ public abstract class HsiCmdlet : PSCmdlet
                     if (provider.Name != "FileSystem")
                         throw new HsiException(HsiErrorKind.InvalidArgument, $"'{p}' is not a file-system path.", p);
                     resolved.AddRange(found);
+                    // A wildcard that matches nothing resolves to an empty list rather than throwing.
+                    if (resolved.Count == 0)
+                        throw new HsiException(HsiErrorKind.FileNotFound, "No file matches the path.", p);
                 }
             }
             catch (ItemNotFoundException e)

@@ -28,12 +28,4 @@ public static class ComputeDevice
                 return torch.cuda.is_available() ? torch.CUDA : torch.CPU;
         }
     }
-
-    /// <summary>Sets torch's intra-op thread count (all cores unless told otherwise) and returns what was set.</summary>
-    public static int ConfigureThreads(int? threads = null)
-    {
-        int n = Math.Max(1, threads ?? Environment.ProcessorCount);
-        if (torch.get_num_threads() != n) torch.set_num_threads(n);
-        return n;
-    }
 }

@@ -12,6 +12,8 @@ public sealed class BenchOptions
     public List<double>? Rates { get; set; }
     public int? Iterations { get; set; }
     public int? SearchIterations { get; set; }
+    /// <summary>Batch suite: fits per mode.</summary>
+    public int? Cubes { get; set; }
     public double? MaxSeconds { get; set; }
     public string? ResultsDir { get; set; }
     public string? DataDir { get; set; }
@@ -24,12 +26,13 @@ public sealed class BenchOptions
     public const string Usage = """
         HsiInr.Bench — rate-distortion and paper benchmarks (see bench/README.md)
 
-          dotnet HsiInr.Bench.dll [--suite rd|paper|all|large] [--scene PATH ...] [--only-scenes a,b]
+          dotnet HsiInr.Bench.dll [--suite rd|paper|all|batch|large] [--scene PATH ...] [--only-scenes a,b]
                                   [--codecs Inr,Jpeg,...] [--rates 0.05,0.1] [--iterations N]
                                   [--search-iterations N] [--max-seconds S] [--results DIR] [--data DIR]
                                   [--report-only] [--sizes 614x512x224,...]
 
           --suite              rd (default): every codec on the data sets; paper: the paper's INR checks; all: both;
+                               batch: throughput of 1 job against 2 parallel jobs (--scene, --cubes N, --iterations N)
                                large: tiled compression of big synthetic cubes, peak memory and time (not in all)
           --scene PATH         add a cube file (MAT or ENVI); repeatable; swept over every rate
           --only-scenes a,b    run only these scenes (file names without extension)
@@ -58,13 +61,14 @@ public sealed class BenchOptions
             {
                 case "--suite":
                     o.Suite = Value().ToLowerInvariant();
-                    if (o.Suite is not ("rd" or "paper" or "all" or "large")) throw new ArgumentException("--suite must be rd, paper, all or large.");
+                    if (o.Suite is not ("rd" or "paper" or "all" or "batch" or "large")) throw new ArgumentException("--suite must be rd, paper, all, batch or large.");
                     break;
                 case "--scene": o.Scenes.Add(Value()); break;
                 case "--only-scenes": o.OnlyScenes = List(); break;
                 case "--codecs": o.Codecs = List(); break;
                 case "--rates": o.Rates = List().Select(ParseRate).ToList(); break;
                 case "--iterations": o.Iterations = PositiveInt(a, Value()); break;
+                case "--cubes": o.Cubes = PositiveInt(a, Value()); break;
                 case "--search-iterations": o.SearchIterations = PositiveInt(a, Value()); break;
                 case "--max-seconds":
                     o.MaxSeconds = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 ? s

@@ -11,6 +11,9 @@ if (args.Length == 2 && args[0] == "--point")
     return PointWorker.Run(args[1]);
 if (args.Length == 2 && args[0] == "--large-step")
     return LargeWorker.Run(args[1]);
+// Child mode of the batch suite: fit a list of seeds, one line per fit.
+if (args.Length == 4 && args[0] == BatchSuite.WorkerFlag)
+    return BatchSuite.Worker(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args[3].Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)));
 
 BenchOptions options;
 try
@@ -50,6 +53,12 @@ try
     string commit = RunInfo.Commit(repo);
     Console.WriteLine($"HsiInr.Bench: {machine}; commit {commit}; results in {results}");
 
+    if (options.Suite == "batch")
+    {
+        string scene = options.Scenes.FirstOrDefault() ?? Path.Combine(repo ?? ".", "samples", "jasper-ridge-64.mat");
+        if (!File.Exists(scene)) throw new BenchException($"The batch suite's scene '{scene}' does not exist: pass --scene PATH.");
+        return BatchSuite.Run(Path.GetFullPath(scene), options.Cubes ?? 4, options.Iterations ?? 2000, results, machine, commit);
+    }
     var suites = options.Suite == "all" ? new[] { Variants.Rd, Variants.Paper } : [options.Suite];
     if (suites.Length > 1 && options.OnlyScenes is { } only)
     {

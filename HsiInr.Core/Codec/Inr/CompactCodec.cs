@@ -22,7 +22,7 @@ public static class CompactCodec
     {
         var clock = Stopwatch.StartNew();
         var device = ComputeDevice.Resolve(o.Device);
-        ComputeDevice.ConfigureThreads(o.Threads);
+        using var cores = CoreShare.Join(o.Threads);
         TimeSpan? deadline = o.MaxSeconds is { } s ? TimeSpan.FromSeconds(s) : null;
         var header = ArchiveHeaders.For(cube, CodecId.Inr, o.Seed) with { FormatVersion = 2 };
         long? budget = o.Bpppb is { } b ? (long)Math.Floor(b * header.SampleCount / 8.0) : null;
@@ -54,6 +54,7 @@ public static class CompactCodec
         long lastTick = -1000;
         void Report(CompactTrainer t)
         {
+            cores.Refresh();
             long now = clock.ElapsedMilliseconds;
             if (progress is null || (now - lastTick < 250 && t.IterationsDone != schedule.Iterations)) return;
             lastTick = now;
@@ -111,7 +112,7 @@ public static class CompactCodec
         var decoded = ArchiveHeaders.ToCube(header, DecodeSamples(header, parsed, device));
         double psnr = QualityMetrics.Compare(cube, decoded).Psnr;
         double seconds = clock.Elapsed.TotalSeconds;
-        var finalHeader = header with { EncodePsnr = (float)psnr, EncodeSeconds = (float)seconds, Iterations = trainer.IterationsDone };
+        var finalHeader = header with { EncodePsnr = (float)psnr, Iterations = trainer.IterationsDone }; // no wall time: same seed, same bytes
         return new CompressionResult
         {
             Archive = ArchiveFormat.Write(finalHeader, payload),

@@ -20,7 +20,7 @@ public static class InrCodec
         if (options.Recipe == InrRecipe.Compact) return CompactCodec.Compress(cube, options, progress, ct);
         var clock = Stopwatch.StartNew();
         var device = ComputeDevice.Resolve(options.Device);
-        ComputeDevice.ConfigureThreads(options.Threads);
+        using var cores = CoreShare.Join(options.Threads);
         TimeSpan? deadline = options.MaxSeconds is { } s ? TimeSpan.FromSeconds(s) : null;
 
         var header = HeaderFor(cube, options.Seed);
@@ -51,6 +51,7 @@ public static class InrCodec
             long lastTick = 0;
             return t =>
             {
+                cores.Refresh();
                 long now = clock.ElapsedMilliseconds;
                 if (progress is null || (now - lastTick < 250 && t.IterationsDone != stageTotal)) return;
                 lastTick = now;
@@ -102,7 +103,7 @@ public static class InrCodec
             // Measure the archive as a user will see it: decode the payload and compare with the input.
             var decoded = Decode(header, payload, device);
             double psnr = QualityMetrics.Compare(cube, decoded).Psnr;
-            var finalHeader = header with { EncodePsnr = (float)psnr, EncodeSeconds = (float)seconds, Iterations = iterations };
+            var finalHeader = header with { EncodePsnr = (float)psnr, Iterations = iterations }; // no wall time: same seed, same bytes
             byte[] archive = ArchiveFormat.Write(finalHeader, payload.ToBytes());
             return new CompressionResult
             {

@@ -41,7 +41,7 @@ public sealed record InrOptions
     public double? MaxSeconds { get; init; }
     public long Seed { get; init; } = 42;
     public DeviceKind Device { get; init; } = DeviceKind.Auto;
-    /// <summary>Torch threads; null uses every core.</summary>
+    /// <summary>Torch threads; null shares the cores among the fits running on this machine (see <see cref="CoreShare"/>).</summary>
     public int? Threads { get; init; }
     /// <summary>Pixels per gradient-accumulation chunk (bounds memory; does not change the gradient).</summary>
     public int ChunkPixels { get; init; } = 16384;

@@ -72,7 +72,7 @@ public static class TiledCodec
         var payload = TiledPayload.Write(codec, tiles, archives);
         double psnr = QualityMetrics.Psnr(cube.MaxValue - cube.MinValue, counted > 0 ? sse / counted : double.NaN);
         double seconds = clock.Elapsed.TotalSeconds;
-        var finalHeader = header with { EncodePsnr = (float)psnr, EncodeSeconds = (float)seconds, Iterations = iterations };
+        var finalHeader = header with { EncodePsnr = (float)psnr, Iterations = iterations }; // no wall time: same seed, same bytes
         var archive = ArchiveFormat.Write(finalHeader, payload);
         if (fileBudget is { } limit && archive.Length > limit)
             throw new InvalidOperationException($"Tiled archive of {archive.Length} bytes exceeds its budget of {limit}.");
