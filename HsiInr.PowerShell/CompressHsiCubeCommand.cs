@@ -2,8 +2,8 @@ using System.Management.Automation;
 using HsiInr.Core;
 using HsiInr.Core.Codec;
 using HsiInr.Core.Codec.Container;
-using HsiInr.Core.Codec.Baselines;
 using HsiInr.Core.Codec.Inr;
+using HsiInr.Core.Codec.Tiling;
 using HsiInr.Core.Cube;
 using HsiInr.Core.IO;
 
@@ -82,6 +82,11 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
     [Parameter]
     public DeviceKind Device { get; set; } = DeviceKind.Auto;
 
+    /// <summary>Largest tile side in pixels; 0 never tiles; unbound tiles automatically above TileGrid.AutoTileSamples.</summary>
+    [Parameter]
+    [ValidateRange(0, 65535)]
+    public int TileSize { get; set; }
+
     [Parameter]
     [ValidateRange(1, 1024)]
     public int ThreadCount { get; set; }
@@ -117,6 +122,10 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
         // A bad combination of settings is the same error for every cube: stop once, before reading the pipeline.
         try
         {
+            if (Codec == CodecId.Tiled)
+                throw new HsiException(HsiErrorKind.InvalidArgument, "Tiled is not a codec to choose: choose the tiles' codec with -Codec and their size with -TileSize.");
+            if (Bound(nameof(TileSize)) && TileSize is > 0 and < TileGrid.MinTileSize)
+                throw new HsiException(HsiErrorKind.InvalidArgument, $"-TileSize {TileSize} is too small: give 0 (no tiling) or at least {TileGrid.MinTileSize} pixels.");
             if (Codec != CodecId.Inr)
             {
                 if (options.Bpppb is null)
@@ -169,9 +178,7 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
         try
         {
             var result = RunWithProgress<FitProgress, CompressionResult>(
-                (progress, ct) => Codec == CodecId.Inr
-                    ? InrCodec.Compress(cube, options, progress, ct)
-                    : BaselineCompressor.Compress(cube, Codec, options.Bpppb!.Value, Seed, progress, ct),
+                (progress, ct) => CubeCompressor.Compress(cube, Codec, options, Bound(nameof(TileSize)) ? TileSize : null, progress, ct),
                 p =>
                 {
                     record.StatusDescription = $"{p.Stage}: iteration {p.Iteration}/{p.TotalIterations}, PSNR {p.CurrentPsnr:0.00} dB (best {p.BestPsnr:0.00})";
@@ -181,6 +188,8 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
                 });
             foreach (var t in result.Trials)
                 WriteVerbose($"search {t.Layers}×{t.Width}: {t.Psnr:0.00} dB at {t.Bpppb:0.####} bpppb in {t.Seconds:0.0} s");
+            if (result.Tiles > 1)
+                WriteVerbose($"'{cube.Name}': {result.Tiles} tiles coded independently with {result.TileCodec}; tile 1: {result.Variant}");
             if (result.StoppedEarly)
                 WriteWarning($"'{cube.Name}': -MaxSeconds {MaxSeconds} stopped the encode early after {result.Iterations} iterations; the archive holds the best checkpoint ({result.Psnr:0.00} dB).");
             AtomicFile.Write(target, Force, s => s.Write(result.Archive), Cancellation);

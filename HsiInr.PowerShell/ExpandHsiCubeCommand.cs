@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using HsiInr.Core;
 using HsiInr.Core.Codec;
+using HsiInr.Core.Codec.Tiling;
 using HsiInr.Core.Cube;
 
 namespace HsiInr.PowerShell;
@@ -31,6 +32,11 @@ public sealed class ExpandHsiCubeCommand : HsiCmdlet
     [Parameter]
     public DeviceKind Device { get; set; } = DeviceKind.Cpu;
 
+    /// <summary>x, y, width, height of the window to decode (columns x…x+width−1, rows y…y+height−1).</summary>
+    [Parameter]
+    [ValidateCount(4, 4)]
+    public int[]? Region { get; set; }
+
     protected override void ProcessRecord()
     {
         IEnumerable<string> files = ParameterSetName switch
@@ -46,7 +52,7 @@ public sealed class ExpandHsiCubeCommand : HsiCmdlet
             try
             {
                 WriteVerbose($"Decoding {file}");
-                WriteObject(ArchiveDecoder.DecodeFile(file, Device));
+                WriteObject(ArchiveDecoder.DecodeFile(file, Device, Region is null ? null : PixelRegion.FromArray(Region)));
             }
             catch (Exception e) when (e is HsiException or IOException or UnauthorizedAccessException)
             {

@@ -33,5 +33,11 @@ public sealed class CompressionResult
     public double Bpppb => Archive.Length * 8.0 / Header.SampleCount;
     /// <summary>The paper's formula (5) at the stored precision: weights only, biases and header ignored (0 for baselines).
     /// For the compact INR the same idea: its weights (biases and steps ignored) at <see cref="WeightBits"/> bits.</summary>
-    public double PaperBpppb => Header.Codec != CodecId.Inr ? 0 : Inr.InrPayloads.PaperBpppb(Header, Layers, Width, Rank, WeightBits, Precision);
+    public double PaperBpppb => PaperBpppbOverride ?? (Header.Codec != CodecId.Inr ? 0 : Inr.InrPayloads.PaperBpppb(Header, Layers, Width, Rank, WeightBits, Precision));
+    /// <summary>Set by encoders whose networks the header alone does not describe (tiled: every tile's weights over H·W·C).</summary>
+    public double? PaperBpppbOverride { get; init; }
+    /// <summary>Number of tiles (1 when the cube was coded as one piece).</summary>
+    public int Tiles { get; init; } = 1;
+    /// <summary>Tiled archives: the codec of the tiles (the header's codec is <see cref="CodecId.Tiled"/>).</summary>
+    public CodecId? TileCodec { get; init; }
 }

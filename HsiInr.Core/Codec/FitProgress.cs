@@ -12,4 +12,10 @@ public sealed record FitProgress(
     double BestPsnr,
     TimeSpan Elapsed,
     TimeSpan? Remaining,
-    int PercentComplete);
+    int PercentComplete)
+{
+    /// <summary>Tiled encodes: the tile being fitted, 1-based (0 when the cube is not tiled).</summary>
+    public int Tile { get; init; }
+    /// <summary>Tiled encodes: how many tiles there are (0 when the cube is not tiled).</summary>
+    public int TileCount { get; init; }
+}

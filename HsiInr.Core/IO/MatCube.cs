@@ -41,6 +41,10 @@ internal abstract class MatContainer : IDisposable
     public abstract IReadOnlyList<MatVariableInfo> Variables { get; }
     /// <summary>Loads a numeric variable's samples after validating its size against what the file holds.</summary>
     public abstract MatArray Load(MatVariableInfo variable, CancellationToken cancellationToken);
+    /// <summary>A numeric variable's samples as a sequential stream (column-major, file byte order), so a large cube
+    /// is converted block by block instead of being held raw beside its float copy; null where the container cannot
+    /// stream it (the caller then uses <see cref="Load"/>).</summary>
+    public virtual MatSampleStream? OpenSamples(MatVariableInfo variable, CancellationToken cancellationToken) => null;
     public virtual void Dispose() { }
 }
 
@@ -122,13 +126,34 @@ internal static class MatCube
         }
 
         long count = HsiCube.CheckedSampleCount(h, w, b, mat.Path);
-        var arr = mat.Load(chosen, ct);
-        arr.MakeNative();
-        var data = new float[count];
-        if (bandsByPixels) FromBandsByPixels(arr, (int)h, (int)w, (int)b, data, ct);
-        else FromColumnMajor(arr, (int)h, (int)w, (int)b, data, ct);
+        StoredType storedType;
+        float[] data;
+        // H×W×B arrays stream from the file: memory stays at the float cube plus one block of bands, whatever the
+        // stored type (a whole double array held raw beside its float copy would be three times the cube).
+        using (var stream = bandsByPixels ? null : mat.OpenSamples(chosen, ct))
+        {
+            if (stream is not null)
+            {
+                storedType = stream.Type;
+                data = new float[count];
+                FromColumnMajor(stream.Read, stream.Type, stream.NeedsSwap, (int)h, (int)w, (int)b, data, ct);
+            }
+            else
+            {
+                var arr = mat.Load(chosen, ct);
+                arr.MakeNative();
+                storedType = arr.Type;
+                data = new float[count];
+                if (bandsByPixels) FromBandsByPixels(arr, (int)h, (int)w, (int)b, data, ct);
+                else
+                {
+                    long at = 0;
+                    FromColumnMajor(dst => { arr.Bytes.Slice((int)at, dst.Length).CopyTo(dst); at += dst.Length; }, arr.Type, false, (int)h, (int)w, (int)b, data, ct);
+                }
+            }
+        }
 
-        var cube = new HsiCube(System.IO.Path.GetFileNameWithoutExtension(mat.Path), (int)h, (int)w, (int)b, data, OriginalType(chosen.ClassName, arr.Type))
+        var cube = new HsiCube(System.IO.Path.GetFileNameWithoutExtension(mat.Path), (int)h, (int)w, (int)b, data, OriginalType(chosen.ClassName, storedType))
         {
             SourcePath = mat.Path,
             Wavelengths = Wavelengths(mat, b, ct),
@@ -189,18 +214,25 @@ internal static class MatCube
         return v is null ? null : mat.Load(v, ct).ToDoubles();
     }
 
-    /// <summary>A(r,c,b) at r + H·(c + W·b) → BIP. Bands go in blocks so the strided writes share cache lines.</summary>
-    private static void FromColumnMajor(MatArray arr, int h, int w, int bands, float[] dst, CancellationToken ct)
+    /// <summary>Reads the next bytes of a variable's samples into the span, in order.</summary>
+    internal delegate void SampleSource(Span<byte> destination);
+
+    /// <summary>A(r,c,b) at r + H·(c + W·b) → BIP, reading the samples in order from <paramref name="read"/>. Bands go
+    /// in blocks (up to 16, at most 64 MB of stored samples) so the strided writes share cache lines.</summary>
+    private static void FromColumnMajor(SampleSource read, StoredType type, bool swap, int h, int w, int bands, float[] dst, CancellationToken ct)
     {
-        int plane = h * w, size = arr.Type.Size();
-        const int Block = 16;
-        var tmp = new float[(long)plane * Math.Min(Block, bands)];
-        var src = arr.Bytes;
-        for (int b0 = 0; b0 < bands; b0 += Block)
+        int plane = h * w, size = type.Size();
+        int block = (int)Math.Clamp((64L << 20) / ((long)plane * size), 1, 16);
+        var tmp = new float[(long)plane * Math.Min(block, bands)];
+        var raw = new byte[(long)plane * Math.Min(block, bands) * size];
+        for (int b0 = 0; b0 < bands; b0 += block)
         {
             ct.ThrowIfCancellationRequested();
-            int nb = Math.Min(Block, bands - b0);
-            SampleConvert.ToFloat(src.Slice(b0 * plane * size, nb * plane * size), arr.Type, tmp.AsSpan(0, nb * plane));
+            int nb = Math.Min(block, bands - b0);
+            var bytes = raw.AsSpan(0, nb * plane * size);
+            read(bytes);
+            if (swap) SampleConvert.SwapInPlace(bytes, type);
+            SampleConvert.ToFloat(bytes, type, tmp.AsSpan(0, nb * plane));
             for (int c = 0; c < w; c++)
                 for (int r = 0; r < h; r++)
                 {

@@ -11,7 +11,7 @@ namespace HsiInr.Core.IO;
 /// the first few KB are inflated) and the element is skipped by its size, so unneeded variables are never fully
 /// decompressed. Every size read from the file is checked against the bytes really present before allocating.
 /// </summary>
-internal sealed class MatV5Reader : MatContainer
+internal sealed partial class MatV5Reader : MatContainer
 {
     private const int MiInt8 = 1, MiUInt8 = 2, MiInt16 = 3, MiUInt16 = 4, MiInt32 = 5, MiUInt32 = 6,
         MiSingle = 7, MiDouble = 9, MiInt64 = 12, MiUInt64 = 13, MiMatrix = 14, MiCompressed = 15, MiUtf8 = 16;
@@ -165,7 +165,8 @@ internal sealed class MatV5Reader : MatContainer
     /// Parses a miMATRIX body: array flags, dimensions, name and (when <paramref name="full"/>) locates the real part.
     /// With a partial body (listing) only the first three sub-elements must be present.
     /// </summary>
-    private MatVariableInfo? ParseHeader(ReadOnlySpan<byte> s, long bodySize, out StoredType stored, out int dataOffset, out int dataLength, bool full)
+    private MatVariableInfo? ParseHeader(ReadOnlySpan<byte> s, long bodySize, out StoredType stored, out int dataOffset, out int dataLength, bool full,
+        bool dataMayFollow = false)
     {
         stored = default; dataOffset = 0; dataLength = 0;
         if (s.Length == 0 && bodySize == 0) return null; // empty matrix placeholder
@@ -213,6 +214,13 @@ internal sealed class MatV5Reader : MatContainer
         long claimed = real.Length < 0 ? -1L - real.Length : real.Length;
         if (claimed != expected)
             throw Malformed($"variable '{name}' ({info.DimensionsText}) should hold {expected} bytes of {stored} but its data element claims {claimed}");
+        if (real.Length < 0 && dataMayFollow && real.Offset + claimed <= bodySize)
+        {
+            // Streaming: only the header was read; the samples follow in the element.
+            dataOffset = real.Offset;
+            dataLength = -1;
+            return info;
+        }
         if (real.Length < 0)
             throw Truncated($"variable '{name}' needs {expected} bytes of samples but only {s.Length - real.Offset} are present");
         dataOffset = real.Offset;

@@ -20,17 +20,20 @@ public sealed class BenchOptions
     /// <summary>Only rewrite the reports from the JSON files already there.</summary>
     public bool ReportOnly { get; set; }
     public bool Help { get; set; }
+    /// <summary>Large suite: cube sizes (H×W×B) instead of the two defaults.</summary>
+    public List<(int H, int W, int B)>? Sizes { get; set; }
 
     public const string Usage = """
         HsiInr.Bench — rate-distortion and paper benchmarks (see bench/README.md)
 
-          dotnet HsiInr.Bench.dll [--suite rd|paper|all|batch] [--scene PATH ...] [--only-scenes a,b]
+          dotnet HsiInr.Bench.dll [--suite rd|paper|all|batch|large] [--scene PATH ...] [--only-scenes a,b]
                                   [--codecs Inr,Jpeg,...] [--rates 0.05,0.1] [--iterations N]
                                   [--search-iterations N] [--max-seconds S] [--results DIR] [--data DIR]
-                                  [--report-only]
+                                  [--report-only] [--sizes 614x512x224,...]
 
           --suite              rd (default): every codec on the data sets; paper: the paper's INR checks; all: both;
                                batch: throughput of 1 job against 2 parallel jobs (--scene, --cubes N, --iterations N)
+                               large: tiled compression of big synthetic cubes, peak memory and time (not in all)
           --scene PATH         add a cube file (MAT or ENVI); repeatable; swept over every rate
           --only-scenes a,b    run only these scenes (file names without extension)
           --codecs a,b         codecs (Inr, Jpeg, Jpeg2000, PcaDct, PcaJpeg2000) or variants (Inr/search)
@@ -41,6 +44,8 @@ public sealed class BenchOptions
           --results DIR        output folder (default bench/results)
           --data DIR           scene folder (default ../shared/datasets beside the repository)
           --report-only        rewrite the .md and .png files from the JSON already there
+          --sizes a,b          large suite: cube sizes HxWxB (default 614x512x224,2048x2048x224); its INR
+                               rows use --iterations per tile (default 200) and the first --rates value (0.1)
         A rerun skips the points already in the results JSON without an error.
         """;
 
@@ -56,7 +61,7 @@ public sealed class BenchOptions
             {
                 case "--suite":
                     o.Suite = Value().ToLowerInvariant();
-                    if (o.Suite is not ("rd" or "paper" or "all" or "batch")) throw new ArgumentException("--suite must be rd, paper, all or batch.");
+                    if (o.Suite is not ("rd" or "paper" or "all" or "batch" or "large")) throw new ArgumentException("--suite must be rd, paper, all, batch or large.");
                     break;
                 case "--scene": o.Scenes.Add(Value()); break;
                 case "--only-scenes": o.OnlyScenes = List(); break;
@@ -72,6 +77,7 @@ public sealed class BenchOptions
                 case "--results": o.ResultsDir = Value(); break;
                 case "--data": o.DataDir = Value(); break;
                 case "--report-only": o.ReportOnly = true; break;
+                case "--sizes": o.Sizes = List().Select(ParseSize).ToList(); break;
                 case "-h" or "--help" or "-?": o.Help = true; break;
                 default: throw new ArgumentException($"Unknown argument '{a}'. Use --help.");
             }
@@ -80,6 +86,14 @@ public sealed class BenchOptions
             foreach (var c in codecs.Where(c => !Variants.All.Any(v => Variants.Selected(v, [c]))))
                 throw new ArgumentException($"--codecs: no codec or variant '{c}' (known: {string.Join(", ", Variants.All.Select(v => v.Label))}).");
         return o;
+    }
+
+    private static (int, int, int) ParseSize(string s)
+    {
+        var parts = s.Split('x');
+        return parts.Length == 3 && parts.All(p => int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0)
+            ? (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture), int.Parse(parts[2], CultureInfo.InvariantCulture))
+            : throw new ArgumentException($"--sizes: '{s}' is not HxWxB, e.g. 614x512x224.");
     }
 
     private static double ParseRate(string s) =>

@@ -13,6 +13,25 @@ public static class PointRunner
 {
     public static BenchPoint Run(PointSpec spec)
     {
+        var (pointLine, exitCode, tail, startError) = RunChild("--point", JsonSerializer.Serialize(spec, BenchJson.Line), PointWorker.Marker);
+        if (startError is not null) return Failed(spec, startError);
+        BenchPoint? point = null;
+        if (pointLine is not null)
+        {
+            try { point = JsonSerializer.Deserialize<BenchPoint>(pointLine, BenchJson.Line); }
+            catch (JsonException e) { return Failed(spec, $"unreadable child output: {e.Message}"); }
+        }
+        if (point is null)
+            return Failed(spec, $"child exited with code {exitCode} without a result{(tail.Length > 0 ? ": " + tail : "")}");
+        if (point.Error is null && exitCode != 0) point.Error = $"child exited with code {exitCode}";
+        return point;
+    }
+
+    /// <summary>Runs this executable with <paramref name="mode"/> and <paramref name="json"/>; returns the text after
+    /// <paramref name="marker"/> on its stdout (null if none), its exit code, its last stderr lines, or why it did not start.</summary>
+    internal static (string? Line, int ExitCode, string Tail, string? StartError) RunChild(string mode, string json, string marker,
+        string glibcTunables = "glibc.malloc.hugetlb=1")
+    {
         var psi = new ProcessStartInfo
         {
             FileName = Environment.ProcessPath ?? "dotnet",
@@ -23,10 +42,10 @@ public static class PointRunner
         // Under "dotnet HsiInr.Bench.dll" the process is the dotnet host: pass the dll again.
         if (Path.GetFileNameWithoutExtension(psi.FileName).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
             psi.ArgumentList.Add(typeof(PointRunner).Assembly.Location);
-        psi.ArgumentList.Add("--point");
-        psi.ArgumentList.Add(JsonSerializer.Serialize(spec, BenchJson.Line));
+        psi.ArgumentList.Add(mode);
+        psi.ArgumentList.Add(json);
         // hugetlb-backed malloc: large training steps stop page-faulting (see docs/performance.md).
-        psi.Environment["GLIBC_TUNABLES"] = "glibc.malloc.hugetlb=1";
+        psi.Environment["GLIBC_TUNABLES"] = glibcTunables;
 
         var stderrTail = new Queue<string>();
         string? pointLine = null;
@@ -40,7 +59,7 @@ public static class PointRunner
         child.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null) return;
-            if (e.Data.StartsWith(PointWorker.Marker, StringComparison.Ordinal)) pointLine = e.Data[PointWorker.Marker.Length..];
+            if (e.Data.StartsWith(marker, StringComparison.Ordinal)) pointLine = e.Data[marker.Length..];
             else Console.Error.WriteLine("      | " + e.Data);
         };
         try
@@ -49,26 +68,14 @@ public static class PointRunner
         }
         catch (Exception e)
         {
-            return Failed(spec, $"could not start the child process: {e.Message}");
+            return (null, -1, "", $"could not start the child process: {e.Message}");
         }
         child.BeginErrorReadLine();
         child.BeginOutputReadLine();
         child.WaitForExit();
-
-        BenchPoint? point = null;
-        if (pointLine is not null)
-        {
-            try { point = JsonSerializer.Deserialize<BenchPoint>(pointLine, BenchJson.Line); }
-            catch (JsonException e) { return Failed(spec, $"unreadable child output: {e.Message}"); }
-        }
-        if (point is null)
-        {
-            string tail;
-            lock (stderrTail) tail = string.Join(" / ", stderrTail);
-            return Failed(spec, $"child exited with code {child.ExitCode} without a result{(tail.Length > 0 ? ": " + tail : "")}");
-        }
-        if (point.Error is null && child.ExitCode != 0) point.Error = $"child exited with code {child.ExitCode}";
-        return point;
+        string tail;
+        lock (stderrTail) tail = string.Join(" / ", stderrTail);
+        return (pointLine, child.ExitCode, tail, null);
     }
 
     private static BenchPoint Failed(PointSpec spec, string error) => new()

@@ -9,6 +9,8 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 // Child mode: one point, one JSON line on stdout.
 if (args.Length == 2 && args[0] == "--point")
     return PointWorker.Run(args[1]);
+if (args.Length == 2 && args[0] == "--large-step")
+    return LargeWorker.Run(args[1]);
 // Child mode of the batch suite: fit a list of seeds, one line per fit.
 if (args.Length == 4 && args[0] == BatchSuite.WorkerFlag)
     return BatchSuite.Worker(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args[3].Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)));
@@ -34,6 +36,13 @@ try
     string? repo = RunInfo.RepoRoot();
     string results = Path.GetFullPath(options.ResultsDir ?? (repo is not null ? Path.Combine(repo, "bench", "results")
         : throw new BenchException("No repository root (HsiInr.slnx) above the current directory or the executable: pass --results DIR.")));
+    if (options.Suite == LargeSuite.Name)
+    {
+        if (repo is null) throw new BenchException("The large suite writes its cubes under bench/work/ of the repository: run it from inside the repository.");
+        Directory.CreateDirectory(results);
+        Console.WriteLine($"HsiInr.Bench: {RunInfo.Machine()}; commit {RunInfo.Commit(repo)}; results in {results}");
+        return LargeSuite.Run(options, repo, results, RunInfo.Machine(), RunInfo.Commit(repo)) > 0 ? 1 : 0;
+    }
     string? data = options.DataDir is not null ? Path.GetFullPath(options.DataDir)
         : repo is not null ? Path.GetFullPath(Path.Combine(repo, "..", "shared", "datasets")) : null;
     if (data is null && options.Scenes.Count == 0)

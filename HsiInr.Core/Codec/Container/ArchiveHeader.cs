@@ -15,6 +15,8 @@ public enum CodecId : ushort
     PcaDct = 4,
     /// <summary>Baseline: spectral PCA, component images JPEG2000-coded (Du &amp; Fowler 2007).</summary>
     PcaJpeg2000 = 5,
+    /// <summary>A tiled archive: a tile table and one complete nested archive per tile (docs/format.md).</summary>
+    Tiled = 6,
 }
 
 /// <summary>How the INR weights are stored (the paper's quantisation flag, widened).</summary>

@@ -229,13 +229,14 @@ public static class CompactCodec
     }
 
     /// <summary>Evaluates a compact payload on the grid: samples in original units, BIP order.</summary>
-    public static float[] DecodeSamples(ArchiveHeader header, CompactPayload payload, Device? device = null, int chunkPixels = 65536)
+    public static float[] DecodeSamples(ArchiveHeader header, CompactPayload payload, Device? device = null, int chunkPixels = 65536, Tiling.PixelRegion? region = null)
     {
         device ??= CPU;
         using var scope = NewDisposeScope();
         using var model = new CompactSiren(payload.Layers, payload.Width, payload.Rank, payload.Bands, payload.Omega0);
         GridEvaluator.LoadWeights(model.OrderedParameters(), payload.Weights());
         model.to(device);
-        return GridEvaluator.Evaluate(model.forward, header, device, chunkPixels);
+        int chunk = GridEvaluator.ChunkFor(payload.Layers, payload.Width, payload.Bands, chunkPixels);
+        return GridEvaluator.Evaluate(model.forward, header, device, chunk, region);
     }
 }

@@ -1,3 +1,4 @@
+using HsiInr.Core.Codec.Tiling;
 using HsiInr.Core.Cube;
 using static TorchSharp.torch;
 
@@ -10,20 +11,25 @@ public static class CubeTensors
     /// (H·W × 2) coordinates in pixel order (row-major), x = column and y = row, each spread evenly over [-1, 1]
     /// (a single row or column sits at 0).
     /// </summary>
-    public static Tensor Grid(int height, int width, Device device)
+    public static Tensor Grid(int height, int width, Device device) => Grid(height, width, device, PixelRegion.Whole(height, width));
+
+    /// <summary>The coordinates of <paramref name="window"/>'s pixels only (row-major within the window), placed
+    /// as in the full <paramref name="height"/> × <paramref name="width"/> grid: a network evaluated on them gives
+    /// exactly the window of its full decode.</summary>
+    public static Tensor Grid(int height, int width, Device device, PixelRegion window)
     {
-        var g = new float[(long)height * width * 2];
-        for (int r = 0; r < height; r++)
+        var g = new float[window.PixelCount * 2];
+        for (int r = 0; r < window.Height; r++)
         {
-            float y = Axis(r, height);
-            for (int c = 0; c < width; c++)
+            float y = Axis(window.Y + r, height);
+            for (int c = 0; c < window.Width; c++)
             {
-                long o = ((long)r * width + c) * 2;
-                g[o] = Axis(c, width);
+                long o = ((long)r * window.Width + c) * 2;
+                g[o] = Axis(window.X + c, width);
                 g[o + 1] = y;
             }
         }
-        return tensor(g, new long[] { (long)height * width, 2 }, device: device);
+        return tensor(g, new long[] { window.PixelCount, 2 }, device: device);
     }
 
     private static float Axis(int i, int n) => n == 1 ? 0f : (float)(-1.0 + 2.0 * i / (n - 1));

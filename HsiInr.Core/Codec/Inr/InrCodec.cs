@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using HsiInr.Core.Codec.Container;
+using HsiInr.Core.Codec.Tiling;
 using HsiInr.Core.Cube;
 using HsiInr.Core.Metrics;
 using TorchSharp;
@@ -136,11 +137,16 @@ public static class InrCodec
         return new SirenTrainer(model, coords, target, o.LearningRateOrDefault, o.Precision, o.ChunkPixels);
     }
 
+    /// <summary>The header describing just <paramref name="region"/> of the image (for wrapping a window's samples).</summary>
+    internal static ArchiveHeader WindowHeader(ArchiveHeader header, PixelRegion? region) =>
+        region is { } r ? header with { Height = r.Height, Width = r.Width } : header;
+
     /// <summary>The codec-independent header for <paramref name="cube"/> (encoder statistics filled in later).</summary>
     public static ArchiveHeader HeaderFor(HsiCube cube, long seed) => ArchiveHeaders.For(cube, CodecId.Inr, seed);
 
     /// <summary>Evaluates the stored network on the grid and returns the cube in its original units and type.</summary>
-    public static HsiCube Decode(ArchiveHeader header, InrPayload payload, Device? device = null, int chunkPixels = 65536)
+    /// <param name="region">Evaluate only this window of the grid (the cube returned is the window); null for all.</param>
+    public static HsiCube Decode(ArchiveHeader header, InrPayload payload, Device? device = null, int chunkPixels = 65536, PixelRegion? region = null)
     {
         device ??= CPU;
         using var scope = NewDisposeScope();
@@ -148,8 +154,9 @@ public static class InrCodec
         GridEvaluator.LoadWeights(model.OrderedParameters(), payload.Weights);
         model.to(device);
         model.eval();
-        var data = GridEvaluator.Evaluate(model.forward, header, device, chunkPixels);
-        return ArchiveHeaders.ToCube(header, data);
+        int chunk = GridEvaluator.ChunkFor(payload.Layers, payload.Width, payload.Outputs, chunkPixels);
+        var data = GridEvaluator.Evaluate(model.forward, header, device, chunk, region);
+        return ArchiveHeaders.ToCube(WindowHeader(header, region), data);
     }
 }
 
@@ -183,10 +190,11 @@ public static class InrPayloads
             ? CompactSiren.WeightCount(layers, width, rank, h.Bands) * (double)bits / h.SampleCount
             : SirenNetwork.PaperParameterCount(layers, width, h.Bands) * InrPayload.BytesPerWeight(precision) * 8.0 / h.SampleCount;
 
-    public static HsiCube Decode(ArchiveHeader h, ReadOnlyMemory<byte> payload, string? path, Device device) =>
+    /// <param name="region">Evaluate the network on this window's pixels only; null for the whole grid.</param>
+    public static HsiCube Decode(ArchiveHeader h, ReadOnlyMemory<byte> payload, string? path, Device device, PixelRegion? region = null) =>
         IsCompact(h, payload.Span)
-            ? ArchiveHeaders.ToCube(h, CompactCodec.DecodeSamples(h, CompactPayload.Parse(payload.Span, h.Bands, path), device))
-            : InrCodec.Decode(h, Plain(h, payload, path), device);
+            ? ArchiveHeaders.ToCube(InrCodec.WindowHeader(h, region), CompactCodec.DecodeSamples(h, CompactPayload.Parse(payload.Span, h.Bands, path), device, region: region))
+            : InrCodec.Decode(h, Plain(h, payload, path), device, region: region);
 
     private static InrPayload Plain(ArchiveHeader h, ReadOnlyMemory<byte> payload, string? path)
     {
