@@ -60,6 +60,13 @@ public static class SeedWriter
         var tiny = Small(jasper, 16, [10, 60, 110, 160], "tiny");
         foreach (var (codec, rate) in new[] { (CodecId.Jpeg, 16.0), (CodecId.Jpeg2000, 6.0), (CodecId.PcaDct, 3.0), (CodecId.PcaJpeg2000, 3.0) })
             File.WriteAllBytes(Path.Combine(dir, $"{codec.ToString().ToLowerInvariant()}.hsiinr"), BaselineCompressor.Compress(tiny, codec, rate).Archive);
+
+        // Tiled archives (codec 6): a tile table and nested archives, uneven edge tiles, INR and baseline tiles.
+        var tiledCube = Small(jasper, 20, [15, 75, 135, 185], "tiled");
+        File.WriteAllBytes(Path.Combine(dir, "tiled-inr.hsiinr"), CubeCompressor.Compress(tiledCube, CodecId.Inr,
+            new InrOptions { Recipe = InrRecipe.Compact, Layers = 1, Width = 6, Iterations = 10, SearchIterations = 0, Device = DeviceKind.Cpu, Threads = 1 }, tileSize: 8).Archive);
+        File.WriteAllBytes(Path.Combine(dir, "tiled-pcadct.hsiinr"), CubeCompressor.Compress(tiledCube, CodecId.PcaDct,
+            new InrOptions { Bpppb = 4.0 }, tileSize: 12).Archive);
     }
 
     private static void WriteMat5(string dir, HsiCube jasper)
