@@ -27,12 +27,13 @@ public static class BatchSuite
         public int Jobs { get; set; }
         public string ThreadsPerJob { get; set; } = "";
         public int Cubes { get; set; }
+        public int FitsFinished { get; set; }
         public int Iterations { get; set; }
         public double WallSeconds { get; set; }
         public double CubesPerMinute { get; set; }
-        public double MeanFitSeconds { get; set; }
-        public double MeanMsPerIteration { get; set; }
-        public double MeanPsnr { get; set; }
+        public double? MeanFitSeconds { get; set; }
+        public double? MeanMsPerIteration { get; set; }
+        public double? MeanPsnr { get; set; }
         public string Scene { get; set; } = "";
         public string Machine { get; set; } = "";
         public string Commit { get; set; } = "";
@@ -52,29 +53,37 @@ public static class BatchSuite
     {
         Console.WriteLine($"== suite batch: {cubes} fits of {Path.GetFileName(scene)} (compact INR at 0.1 bpppb, {iterations} iterations) per mode");
         var rows = new List<ModeResult>();
+        TimeSpan? cap = null;
         foreach (var mode in Modes)
         {
             var seeds = Enumerable.Range(1, cubes).Select(i => (long)i).ToArray();
             var clock = Stopwatch.StartNew();
+            using var stop = new CancellationTokenSource();
+            // An oversubscribed mode can be slower by an order of magnitude: it is stopped at 10× the first mode's
+            // wall time and reported with the fits it finished.
+            if (cap is { } c) stop.CancelAfter(c);
             var jobs = Enumerable.Range(0, mode.Jobs)
-                .Select(j => Task.Run(() => RunJob(scene, iterations, seeds.Where((_, i) => i % mode.Jobs == j).ToArray(), mode.Oversubscribed)))
+                .Select(j => Task.Run(() => RunJob(scene, iterations, seeds.Where((_, i) => i % mode.Jobs == j).ToArray(), mode.Oversubscribed, stop.Token)))
                 .ToArray();
             var fits = jobs.SelectMany(t => t.Result).ToList();
             double wall = clock.Elapsed.TotalSeconds;
-            if (fits.Count != cubes) throw new BenchException($"batch mode '{mode.Name}': {fits.Count} of {cubes} fits reported.");
+            bool finished = fits.Count == cubes;
+            if (!finished && !stop.IsCancellationRequested) throw new BenchException($"batch mode '{mode.Name}': {fits.Count} of {cubes} fits reported.");
             var row = new ModeResult
             {
-                Mode = mode.Name, Jobs = mode.Jobs, Cubes = cubes, Iterations = iterations, WallSeconds = Math.Round(wall, 2),
+                Mode = mode.Name, Jobs = mode.Jobs, Cubes = cubes, FitsFinished = fits.Count, Iterations = iterations, WallSeconds = Math.Round(wall, 2),
                 ThreadsPerJob = mode.Oversubscribed || mode.Jobs == 1 ? $"{Environment.ProcessorCount}" : $"{CoreShare.FairShare(mode.Jobs)} while {mode.Jobs} run",
-                CubesPerMinute = Math.Round(cubes * 60 / wall, 2),
-                MeanFitSeconds = Math.Round(fits.Average(f => f.Seconds), 2),
-                MeanMsPerIteration = Math.Round(fits.Average(f => 1000 * f.Seconds / Math.Max(1, f.Iterations)), 2),
-                MeanPsnr = Math.Round(fits.Average(f => f.Psnr), 2),
+                CubesPerMinute = Math.Round(fits.Count * 60 / wall, 2),
+                MeanFitSeconds = fits.Count > 0 ? Math.Round(fits.Average(f => f.Seconds), 2) : null,
+                MeanMsPerIteration = fits.Count > 0 ? Math.Round(fits.Average(f => 1000 * f.Seconds / Math.Max(1, f.Iterations)), 2) : null,
+                MeanPsnr = fits.Count > 0 ? Math.Round(fits.Average(f => f.Psnr), 2) : null,
                 Scene = Path.GetFileNameWithoutExtension(scene), Machine = machine, Commit = commit,
                 Timestamp = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
             };
-            Console.WriteLine($"   {row.Mode}: {row.WallSeconds} s wall, {row.CubesPerMinute} cubes/min, {row.MeanMsPerIteration} ms/iteration");
+            Console.WriteLine($"   {row.Mode}: {row.WallSeconds} s wall, {row.FitsFinished}/{cubes} fits, {row.CubesPerMinute} cubes/min" +
+                              (finished ? $", {row.MeanMsPerIteration} ms/iteration" : " (stopped at the time cap)"));
             rows.Add(row);
+            cap ??= TimeSpan.FromSeconds(Math.Max(60, 10 * wall));
         }
         File.WriteAllText(Path.Combine(results, "batch.json"), JsonSerializer.Serialize(rows, BenchJson.File) + "\n");
         File.WriteAllText(Path.Combine(results, "batch.md"), Markdown(rows));
@@ -96,7 +105,7 @@ public static class BatchSuite
         return 0;
     }
 
-    private static List<Fit> RunJob(string scene, int iterations, long[] seeds, bool oversubscribed)
+    private static List<Fit> RunJob(string scene, int iterations, long[] seeds, bool oversubscribed, CancellationToken stop)
     {
         var psi = new ProcessStartInfo { FileName = Environment.ProcessPath ?? "dotnet", RedirectStandardOutput = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(psi.FileName).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
@@ -106,6 +115,7 @@ public static class BatchSuite
         if (oversubscribed) psi.Environment[CoreShare.ThreadsVariable] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture);
         else psi.Environment.Remove(CoreShare.ThreadsVariable);
         using var p = Process.Start(psi)!;
+        using var kill = stop.Register(() => { try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } });
         var fits = new List<Fit>();
         while (p.StandardOutput.ReadLine() is { } line)
         {
@@ -115,7 +125,7 @@ public static class BatchSuite
                 int.Parse(f[2], CultureInfo.InvariantCulture), double.Parse(f[3], CultureInfo.InvariantCulture)));
         }
         p.WaitForExit();
-        if (p.ExitCode != 0) throw new BenchException($"a batch worker exited with code {p.ExitCode}.");
+        if (p.ExitCode != 0 && !stop.IsCancellationRequested) throw new BenchException($"a batch worker exited with code {p.ExitCode}.");
         return fits;
     }
 
@@ -126,13 +136,13 @@ public static class BatchSuite
         sb.AppendLine("# Batch throughput: one job against two parallel jobs").AppendLine();
         sb.AppendLine($"{r0.Cubes} fits of `{r0.Scene}` (compact INR, 0.1 bpppb, {r0.Iterations} iterations, seeds 1–{r0.Cubes}) per mode; each job is its own process. ");
         sb.AppendLine($"Machine: {r0.Machine}; commit {r0.Commit}; {r0.Timestamp}.").AppendLine();
-        sb.AppendLine("| mode | jobs | torch threads per job | wall s | cubes/min | mean fit s | ms/iteration | mean PSNR dB |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|");
+        sb.AppendLine("| mode | jobs | torch threads per job | fits done | wall s | cubes/min | mean fit s | ms/iteration | mean PSNR dB |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
-            sb.AppendLine($"| {r.Mode} | {r.Jobs} | {r.ThreadsPerJob} | {r.WallSeconds:0.0} | {r.CubesPerMinute:0.00} | {r.MeanFitSeconds:0.0} | {r.MeanMsPerIteration:0.0} | {r.MeanPsnr:0.00} |");
+            sb.AppendLine($"| {r.Mode} | {r.Jobs} | {r.ThreadsPerJob} | {r.FitsFinished}/{r.Cubes}{(r.FitsFinished < r.Cubes ? " (stopped at 10× the 1-job time)" : "")} | {r.WallSeconds:0.0} | {r.CubesPerMinute:0.00} | {r.MeanFitSeconds:0.0} | {r.MeanMsPerIteration:0.0} | {r.MeanPsnr:0.00} |");
         sb.AppendLine().AppendLine("\"cores shared\" is the default: each fit takes cores ÷ running fits (`CoreShare`, re-checked every 2 s). " +
             "\"each all cores\" pins `HSIINR_THREADS` to the core count in both jobs, which oversubscribes the CPU.");
-        sb.AppendLine().AppendLine("Reproduce: `dotnet pwsh ./build.ps1 -Task Bench -BenchArgs '--suite batch'` (`--scene PATH`, `--cubes N`, `--iterations N`).");
+        sb.AppendLine().AppendLine($"Reproduce: `dotnet pwsh ./build.ps1 -Task Bench -BenchArgs '--suite batch --cubes {r0.Cubes} --iterations {r0.Iterations}'` (add `--scene PATH` for another cube).");
         return sb.ToString();
     }
 

@@ -57,7 +57,7 @@ try
     {
         string scene = options.Scenes.FirstOrDefault() ?? Path.Combine(repo ?? ".", "samples", "jasper-ridge-64.mat");
         if (!File.Exists(scene)) throw new BenchException($"The batch suite's scene '{scene}' does not exist: pass --scene PATH.");
-        return BatchSuite.Run(Path.GetFullPath(scene), options.Cubes ?? 4, options.Iterations ?? 2000, results, machine, commit);
+        return BatchSuite.Run(Path.GetFullPath(scene), options.Cubes ?? 4, options.Iterations ?? 1000, results, machine, commit);
     }
     var suites = options.Suite == "all" ? new[] { Variants.Rd, Variants.Paper } : [options.Suite];
     if (suites.Length > 1 && options.OnlyScenes is { } only)
