@@ -1,5 +1,5 @@
 using HsiInr.Core.IO;
-using static HsiInr.Core.Tests.MatBuilder;
+using static HsiInr.Fuzz.MatBuilder;
 
 namespace HsiInr.Core.Tests;
 

@@ -1,6 +1,6 @@
 using HsiInr.Core.Cube;
 using HsiInr.Core.IO;
-using static HsiInr.Core.Tests.MatBuilder;
+using static HsiInr.Fuzz.MatBuilder;
 
 namespace HsiInr.Core.Tests;
 

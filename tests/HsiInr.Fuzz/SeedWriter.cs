@@ -76,32 +76,32 @@ public static class SeedWriter
         CubeFile.Write(cube, Path.Combine(dir, "export-compressed.mat"), CubeFileFormat.Mat, overwrite: true);
 
         static double F(int r, int c, int b) => r + 7 * c + 31 * b;
-        var cm = ColumnMajor(4, 3, 5, F);
-        new MatV5Builder(false).Add("data", MatV5Builder.MxDouble, [4, 3, 5], MatV5Builder.MiDouble, cm, compress: false)
+        var cm = MatBuilder.ColumnMajor(4, 3, 5, F);
+        new MatBuilder(false).Add("data", MatBuilder.MxDouble, [4, 3, 5], MatBuilder.MiDouble, cm, compress: false)
             .Save(Path.Combine(dir, "le-double-plain.mat"));
-        new MatV5Builder(true).Add("data", MatV5Builder.MxInt16, [4, 3, 5], MatV5Builder.MiInt16, cm, compress: false)
+        new MatBuilder(true).Add("data", MatBuilder.MxInt16, [4, 3, 5], MatBuilder.MiInt16, cm, compress: false)
             .Save(Path.Combine(dir, "be-int16-plain.mat"));
-        new MatV5Builder(true).Add("cube", MatV5Builder.MxSingle, [4, 3, 5], MatV5Builder.MiSingle, cm, compress: true)
+        new MatBuilder(true).Add("cube", MatBuilder.MxSingle, [4, 3, 5], MatBuilder.MiSingle, cm, compress: true)
             .Save(Path.Combine(dir, "be-single-compressed.mat"));
         // MATLAB stores integer-valued doubles in a smaller type; a long name uses a full (not small) name element.
-        new MatV5Builder(false).Add("hyperspectral_cube", MatV5Builder.MxDouble, [4, 3, 5], MatV5Builder.MiUInt8, cm, compress: true)
-            .Add("wavelength", MatV5Builder.MxDouble, [1, 5], MatV5Builder.MiDouble, [400, 500, 600, 700, 800], compress: true)
+        new MatBuilder(false).Add("hyperspectral_cube", MatBuilder.MxDouble, [4, 3, 5], MatBuilder.MiUInt8, cm, compress: true)
+            .Add("wavelength", MatBuilder.MxDouble, [1, 5], MatBuilder.MiDouble, [400, 500, 600, 700, 800], compress: true)
             .Save(Path.Combine(dir, "le-double-as-uint8-compressed.mat"));
         // The unmixing layout: Y is bands × pixels with nRow/nCol scalars.
         var y = new double[5 * 12];
         for (int c = 0; c < 3; c++) for (int r = 0; r < 4; r++) for (int b = 0; b < 5; b++) y[b + 5 * (r + 4 * c)] = F(r, c, b);
-        new MatV5Builder(false).Add("nRow", MatV5Builder.MxDouble, [1, 1], MatV5Builder.MiUInt8, [4], compress: false)
-            .Add("nCol", MatV5Builder.MxDouble, [1, 1], MatV5Builder.MiUInt8, [3], compress: false)
-            .Add("Y", MatV5Builder.MxInt32, [5, 12], MatV5Builder.MiInt32, y, compress: false)
+        new MatBuilder(false).Add("nRow", MatBuilder.MxDouble, [1, 1], MatBuilder.MiUInt8, [4], compress: false)
+            .Add("nCol", MatBuilder.MxDouble, [1, 1], MatBuilder.MiUInt8, [3], compress: false)
+            .Add("Y", MatBuilder.MxInt32, [5, 12], MatBuilder.MiInt32, y, compress: false)
             .Save(Path.Combine(dir, "le-unmixing-plain.mat"));
-        new MatV5Builder(true).Add("nRow", MatV5Builder.MxDouble, [1, 1], MatV5Builder.MiDouble, [4], compress: true)
-            .Add("nCol", MatV5Builder.MxDouble, [1, 1], MatV5Builder.MiDouble, [3], compress: true)
-            .Add("Y", MatV5Builder.MxUInt16, [5, 12], MatV5Builder.MiUInt16, y, compress: true)
+        new MatBuilder(true).Add("nRow", MatBuilder.MxDouble, [1, 1], MatBuilder.MiDouble, [4], compress: true)
+            .Add("nCol", MatBuilder.MxDouble, [1, 1], MatBuilder.MiDouble, [3], compress: true)
+            .Add("Y", MatBuilder.MxUInt16, [5, 12], MatBuilder.MiUInt16, y, compress: true)
             .Save(Path.Combine(dir, "be-unmixing-compressed.mat"));
         // Several variables, some not numeric: the chooser must skip them.
-        new MatV5Builder(false).Add("label", MatV5Builder.MxChar, [1, 4], MatV5Builder.MiUInt16, [65, 66, 67, 68], compress: false)
-            .Add("data", MatV5Builder.MxUInt8, [4, 3, 5], MatV5Builder.MiUInt8, cm, compress: false)
-            .Add("z", MatV5Builder.MxInt64, [2, 2], MatV5Builder.MiInt64, [1, 2, 3, 4], compress: true)
+        new MatBuilder(false).Add("label", MatBuilder.MxChar, [1, 4], MatBuilder.MiUInt16, [65, 66, 67, 68], compress: false)
+            .Add("data", MatBuilder.MxUInt8, [4, 3, 5], MatBuilder.MiUInt8, cm, compress: false)
+            .Add("z", MatBuilder.MxInt64, [2, 2], MatBuilder.MiInt64, [1, 2, 3, 4], compress: true)
             .Save(Path.Combine(dir, "le-mixed.mat"));
     }
 
@@ -121,7 +121,7 @@ public static class SeedWriter
                 fs.Write(Encoding.ASCII.GetBytes("MATLAB 7.3 MAT-file, Platform: fuzz seeds, Created by: HsiInr.Fuzz HDF5 schema 1.00 ."));
             }
         }
-        var cm = ColumnMajor(4, 3, 5, F);
+        var cm = MatBuilder.ColumnMajor(4, 3, 5, F);
         Write("uint16-as-double.mat", 512, ("data", cm.Select(v => (ushort)v).ToArray(), [4, 3, 5], "double"));
         Write("single-no-userblock.mat", 0, ("cube", cm.Select(v => (float)v).ToArray(), [4, 3, 5], "single"),
             ("wavelength", new double[] { 400, 500, 600, 700, 800 }, [1, 5], "double"));
@@ -191,90 +191,5 @@ public static class SeedWriter
             default: for (int r = 0; r < h; r++) for (int col = 0; col < w; col++) for (int b = 0; b < bands; b++) Put(r, col, b); break;
         }
         return o;
-    }
-
-    private static double[] ColumnMajor(int h, int w, int b, Func<int, int, int, double> f)
-    {
-        var v = new double[h * w * b];
-        for (int k = 0; k < b; k++) for (int c = 0; c < w; c++) for (int r = 0; r < h; r++) v[r + h * (c + w * k)] = f(r, c, k);
-        return v;
-    }
-}
-
-/// <summary>A minimal MAT v5 writer for seeds: either byte order, plain or zlib-compressed elements, any class and
-/// stored type, small data elements for names of up to 4 bytes (as MATLAB writes them).</summary>
-public sealed class MatV5Builder(bool bigEndian)
-{
-    public const int MiInt8 = 1, MiUInt8 = 2, MiInt16 = 3, MiUInt16 = 4, MiInt32 = 5, MiUInt32 = 6, MiSingle = 7, MiDouble = 9,
-        MiInt64 = 12, MiUInt64 = 13, MiMatrix = 14, MiCompressed = 15;
-    public const int MxChar = 4, MxDouble = 6, MxSingle = 7, MxInt8 = 8, MxUInt8 = 9, MxInt16 = 10, MxUInt16 = 11, MxInt32 = 12,
-        MxUInt32 = 13, MxInt64 = 14;
-    private readonly List<byte> file = [];
-
-    private void U32(List<byte> o, uint v)
-    {
-        var b = new byte[4];
-        if (bigEndian) BinaryPrimitives.WriteUInt32BigEndian(b, v); else BinaryPrimitives.WriteUInt32LittleEndian(b, v);
-        o.AddRange(b);
-    }
-
-    private byte[] Encode(int mi, double v)
-    {
-        var b = new byte[mi switch { MiInt8 or MiUInt8 => 1, MiInt16 or MiUInt16 => 2, MiInt32 or MiUInt32 or MiSingle => 4, _ => 8 }];
-        switch (mi)
-        {
-            case MiInt8: b[0] = (byte)(sbyte)v; break;
-            case MiUInt8: b[0] = (byte)v; break;
-            case MiInt16: BinaryPrimitives.WriteInt16LittleEndian(b, (short)v); break;
-            case MiUInt16: BinaryPrimitives.WriteUInt16LittleEndian(b, (ushort)v); break;
-            case MiInt32: BinaryPrimitives.WriteInt32LittleEndian(b, (int)v); break;
-            case MiUInt32: BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)v); break;
-            case MiSingle: BinaryPrimitives.WriteSingleLittleEndian(b, (float)v); break;
-            case MiDouble: BinaryPrimitives.WriteDoubleLittleEndian(b, v); break;
-            case MiInt64: BinaryPrimitives.WriteInt64LittleEndian(b, (long)v); break;
-            default: BinaryPrimitives.WriteUInt64LittleEndian(b, (ulong)v); break;
-        }
-        if (bigEndian) Array.Reverse(b);
-        return b;
-    }
-
-    private void Sub(List<byte> o, int mi, byte[] data)
-    {
-        if (data.Length <= 4)
-        {
-            U32(o, (uint)(data.Length << 16 | mi));
-            o.AddRange(data);
-            for (int i = data.Length; i < 4; i++) o.Add(0);
-            return;
-        }
-        U32(o, (uint)mi); U32(o, (uint)data.Length); o.AddRange(data);
-        while (o.Count % 8 != 0) o.Add(0);
-    }
-
-    public MatV5Builder Add(string name, int cls, int[] dims, int stored, double[] values, bool compress)
-    {
-        var body = new List<byte>();
-        U32(body, MiUInt32); U32(body, 8); U32(body, (uint)cls); U32(body, 0);
-        U32(body, MiInt32); U32(body, (uint)(4 * dims.Length));
-        foreach (var d in dims) U32(body, (uint)d);
-        while (body.Count % 8 != 0) body.Add(0);
-        Sub(body, MiInt8, Encoding.ASCII.GetBytes(name));
-        Sub(body, stored, values.SelectMany(v => Encode(stored, v)).ToArray());
-        var matrix = new List<byte>();
-        U32(matrix, MiMatrix); U32(matrix, (uint)body.Count); matrix.AddRange(body);
-        if (!compress) { file.AddRange(matrix); return this; }
-        var ms = new MemoryStream();
-        using (var z = new ZLibStream(ms, CompressionLevel.Optimal, true)) z.Write(matrix.ToArray());
-        U32(file, MiCompressed); U32(file, (uint)ms.Length); file.AddRange(ms.ToArray());
-        return this;
-    }
-
-    public void Save(string path)
-    {
-        var o = new List<byte>(Encoding.ASCII.GetBytes("MATLAB 5.0 MAT-file, Platform: fuzz seeds, Created by: HsiInr.Fuzz".PadRight(116)));
-        o.AddRange(new byte[8]);
-        o.AddRange(bigEndian ? [0x01, 0x00, (byte)'M', (byte)'I'] : [0x00, 0x01, (byte)'I', (byte)'M']);
-        o.AddRange(file);
-        File.WriteAllBytes(path, o.ToArray());
     }
 }
