@@ -35,6 +35,50 @@ public class CompactCodecTests
     }
 
     [Fact]
+    public void ABlownUpFitGoesBackToItsLastGoodWeights()
+    {
+        // A blow-up made on purpose: at step 200 every weight is scaled by 8, which wrecks a sine network the way a
+        // diverging Adam step does. The guard must notice, restore the last good weights and carry on from there.
+        var cube = CodecTestData.SmoothCube(24, 24, 40);
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var coords = CubeTensors.Grid(cube.Height, cube.Width, TorchSharp.torch.CPU);
+        var target = CubeTensors.NormalisedTarget(cube, cube.MinValue, cube.MaxValue, TorchSharp.torch.CPU);
+        var pca = SpectralPca.Fit(target, 4);
+        var model = new CompactSiren(3, 24, 4, cube.Bands);
+        using (var gen = new TorchSharp.torch.Generator(5)) model.Initialize(gen, pca.Basis, pca.Mean);
+        var schedule = new CompactSchedule { Iterations = 400, PeakLearningRate = 2e-3, QuantisedFraction = 0 };
+        using var trainer = new CompactTrainer(model, coords, target, schedule, 5);
+        double beforeBlowUp = double.NaN, justAfter = double.NaN;
+        trainer.Train(new System.Diagnostics.Stopwatch(), null, t =>
+        {
+            if (t.IterationsDone == 200)
+            {
+                beforeBlowUp = t.Mse();
+                using (TorchSharp.torch.no_grad()) foreach (var p in t.Model.parameters()) p.mul_(8);
+                justAfter = t.Mse();
+            }
+        }, CancellationToken.None);
+        Assert.True(justAfter > 100 * beforeBlowUp, $"the blow-up must be real: {beforeBlowUp} -> {justAfter}");
+        Assert.InRange(trainer.Recoveries, 1, 3);
+        Assert.True(trainer.Mse() < 2 * beforeBlowUp, $"final MSE {trainer.Mse()} vs {beforeBlowUp} before the blow-up");
+    }
+
+    [Fact]
+    public void RateControlDuringQuantisedTrainingKeepsItsQuantisationSteps()
+    {
+        // A rate far too high drives the weights (and the coded size) up during quantisation-aware training, so the
+        // rate controller coarsens the grid mid-fit. Its new steps were once freed with the controller's dispose
+        // scope, and the next step crashed on a disposed tensor.
+        var cube = CodecTestData.SmoothCube(24, 24, 40);
+        var r = InrCodec.Compress(cube, Options(1.0) with { LearningRate = 0.2 });
+        Assert.True(r.Bpppb <= 1.0, $"actual {r.Bpppb}");
+        Assert.Equal(r.Psnr, QualityMetrics.Compare(cube, ArchiveDecoder.Decode(r.Archive)).Psnr, 9);
+    }
+
+    [Fact]
+    public void AHealthyFitIsLeftAlone() => Assert.DoesNotContain("recovered", Fitted.Value.Result.Variant);
+
+    [Fact]
     public void PayloadRoundTripsBitExactly()
     {
         var (h, payload) = ArchiveFormat.Read(Fitted.Value.Result.Archive);

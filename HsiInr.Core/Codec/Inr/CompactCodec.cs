@@ -128,7 +128,7 @@ public static class CompactCodec
             BestIteration = trainer.BestIteration,
             StoppedEarly = !completed,
             Device = device.type.ToString().ToLowerInvariant(),
-            Variant = $"compact L{arch.Layers} W{arch.Width} k{arch.Rank} {bits}b c{coarsening:0.00}",
+            Variant = $"compact L{arch.Layers} W{arch.Width} k{arch.Rank} {bits}b c{coarsening:0.00}" + (trainer.Recoveries > 0 ? $" recovered {trainer.Recoveries}×" : ""),
         };
     }
 

@@ -93,7 +93,9 @@ public sealed class CompactSiren : Module<Tensor, Tensor>
         if (stepTensors.Count != 2 * weights.Count || tensorBits.Count != stepTensors.Count)
             throw new ArgumentException("One step tensor and one bit depth per parameter are needed.");
         if (steps is not null) foreach (var t in steps) t.Dispose();
-        steps = stepTensors.Select(t => t.detach().clone()).ToArray();
+        // Owned by the model (disposed here and in Dispose), not by whatever dispose scope the caller has open: the
+        // rate controller sets new steps inside a short scope, which would otherwise free them under the next step.
+        steps = stepTensors.Select(t => t.detach().clone().DetachFromDisposeScope()).ToArray();
         maxLevels = tensorBits.Select(WeightQuantizer.MaxLevel).ToArray();
     }
 

@@ -28,9 +28,19 @@ public sealed class CompactTrainer : IDisposable
 {
     private readonly Tensor coords, target;
     private readonly CompactSchedule schedule;
-    private readonly optim.Optimizer optimizer;
+    private optim.Optimizer optimizer;
     private readonly Generator sampler;
     private Tensor[]? best;
+    // Divergence guard: a smoothed training loss, its best value and the weights that had it.
+    private double smoothedMse = double.NaN, bestSmoothedMse = double.PositiveInfinity;
+    private Tensor[]? lastGood;
+    private double rateScale = 1.0;
+
+    /// <summary>How many times the loss blew up and training went back to the last good weights at half the rate.</summary>
+    public int Recoveries { get; private set; }
+
+    /// <summary>A smoothed loss this many times its best is a divergence, not noise (about 6 dB of PSNR).</summary>
+    public const double DivergenceFactor = 4.0;
 
     public CompactSiren Model { get; }
     public int IterationsDone { get; private set; }
@@ -56,10 +66,10 @@ public sealed class CompactTrainer : IDisposable
     {
         int total = schedule.Iterations;
         int warm = Math.Max(1, (int)(total * schedule.WarmupFraction));
-        if (it < warm) return schedule.PeakLearningRate * (it + 1) / warm;
+        if (it < warm) return rateScale * schedule.PeakLearningRate * (it + 1) / warm;
         double t = (double)(it - warm) / Math.Max(1, total - warm);
         double floor = schedule.FinalLearningRateFraction;
-        return schedule.PeakLearningRate * (floor + (1 - floor) * 0.5 * (1 + Math.Cos(Math.PI * t)));
+        return rateScale * schedule.PeakLearningRate * (floor + (1 - floor) * 0.5 * (1 + Math.Cos(Math.PI * t)));
     }
 
     /// <summary>
@@ -107,6 +117,38 @@ public sealed class CompactTrainer : IDisposable
             if (quantised && (IterationsDone % schedule.EvalInterval == 0)) Consider(Mse(), force: false);
         }
         optimizer.step();
+        GuardAgainstDivergence();
+    }
+
+    /// <summary>
+    /// Wide sine networks at the peak rate sometimes blow up: the loss jumps by orders of magnitude and the fit never
+    /// recovers, so a larger budget gave a worse archive. Every <see cref="CompactSchedule.EvalInterval"/> steps the
+    /// smoothed loss is compared with its best: improved weights are remembered, and a loss
+    /// <see cref="DivergenceFactor"/> times the best sends training back to them with fresh Adam moments and half the
+    /// learning rate from then on.
+    /// </summary>
+    private void GuardAgainstDivergence()
+    {
+        smoothedMse = double.IsNaN(smoothedMse) ? LastMse : 0.9 * smoothedMse + 0.1 * LastMse;
+        if (IterationsDone % schedule.EvalInterval != 0) return;
+        if (smoothedMse < bestSmoothedMse)
+        {
+            bestSmoothedMse = smoothedMse;
+            if (lastGood is not null) foreach (var t in lastGood) t.Dispose();
+            using (no_grad()) lastGood = Model.OrderedParameters().Select(p => p.detach().clone()).ToArray();
+            return;
+        }
+        if (lastGood is null || (double.IsFinite(smoothedMse) && smoothedMse < DivergenceFactor * bestSmoothedMse)) return;
+        using (no_grad())
+        {
+            var ps = Model.OrderedParameters();
+            for (int i = 0; i < ps.Count; i++) ps[i].copy_(lastGood[i]);
+        }
+        optimizer.Dispose();
+        optimizer = optim.Adam(Model.parameters(), schedule.PeakLearningRate);
+        rateScale *= 0.5;
+        smoothedMse = bestSmoothedMse;
+        Recoveries++;
     }
 
     public double Mse() => ChunkedLoss.Mse(Model.forward, coords, target, schedule.ChunkPixels, backward: false);
@@ -155,6 +197,11 @@ public sealed class CompactTrainer : IDisposable
         if (best is not null) foreach (var t in best) t.Dispose();
         best = null;
         BestMse = double.PositiveInfinity;
+        // The loss the guard compares with belongs to the old quantisation grid.
+        smoothedMse = double.NaN;
+        bestSmoothedMse = double.PositiveInfinity;
+        if (lastGood is not null) foreach (var t in lastGood) t.Dispose();
+        lastGood = null;
     }
 
     public void Dispose()
@@ -162,6 +209,7 @@ public sealed class CompactTrainer : IDisposable
         optimizer.Dispose();
         sampler.Dispose();
         if (best is not null) foreach (var t in best) t.Dispose();
+        if (lastGood is not null) foreach (var t in lastGood) t.Dispose();
         Model.Dispose();
     }
 }
