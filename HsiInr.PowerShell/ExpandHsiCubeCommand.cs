@@ -9,21 +9,9 @@ namespace HsiInr.PowerShell;
 /// <summary>Expand-HsiCube: decodes .hsiinr archives into cubes in their original units and type.</summary>
 [Cmdlet(VerbsData.Expand, "HsiCube", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(HsiCube))]
-public sealed class ExpandHsiCubeCommand : HsiCmdlet
+public sealed class ExpandHsiCubeCommand : HsiFileCmdlet
 {
-    private const string PathSet = "Path";
-    private const string LiteralSet = "LiteralPath";
     private const string ArchiveSet = "Archive";
-
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = [];
-
-    [Parameter(Mandatory = true, ParameterSetName = LiteralSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = [];
 
     [Parameter(Mandatory = true, ParameterSetName = ArchiveSet, ValueFromPipeline = true)]
     [ValidateNotNull]
@@ -43,8 +31,7 @@ public sealed class ExpandHsiCubeCommand : HsiCmdlet
         {
             ArchiveSet when InputObject.Path is { } p => [p],
             ArchiveSet => Fail("The archive object has no Path: it was never written to a file."),
-            LiteralSet => ResolveInputPaths(LiteralPath, literal: true),
-            _ => ResolveInputPaths(Path, literal: false),
+            _ => InputFiles(),
         };
         foreach (string file in files)
         {

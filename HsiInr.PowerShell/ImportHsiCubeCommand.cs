@@ -8,20 +8,8 @@ namespace HsiInr.PowerShell;
 /// <summary>Import-HsiCube: reads MAT v5, MAT v7.3 and ENVI files into HsiCube objects, one per file.</summary>
 [Cmdlet(VerbsData.Import, "HsiCube", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(HsiCube))]
-public sealed class ImportHsiCubeCommand : HsiCmdlet
+public sealed class ImportHsiCubeCommand : HsiFileCmdlet
 {
-    private const string PathSet = "Path";
-    private const string LiteralSet = "LiteralPath";
-
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = [];
-
-    [Parameter(Mandatory = true, ParameterSetName = LiteralSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = [];
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -37,9 +25,8 @@ public sealed class ImportHsiCubeCommand : HsiCmdlet
 
     protected override void ProcessRecord()
     {
-        bool literal = ParameterSetName == LiteralSet;
         var options = new CubeReadOptions { Variable = Variable, Height = Height, Width = Width };
-        foreach (string file in ResolveInputPaths(literal ? LiteralPath : Path, literal))
+        foreach (string file in InputFiles())
         {
             Cancellation.ThrowIfCancellationRequested();
             try

@@ -13,21 +13,9 @@ namespace HsiInr.PowerShell;
 [Cmdlet(VerbsDiagnostic.Test, "HsiArchive", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(ArchiveCheck))]
 [OutputType(typeof(bool))]
-public sealed class TestHsiArchiveCommand : HsiCmdlet
+public sealed class TestHsiArchiveCommand : HsiFileCmdlet
 {
-    private const string PathSet = "Path";
-    private const string LiteralSet = "LiteralPath";
     private const string ArchiveSet = "Archive";
-
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = [];
-
-    [Parameter(Mandatory = true, ParameterSetName = LiteralSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = [];
 
     [Parameter(Mandatory = true, ParameterSetName = ArchiveSet, ValueFromPipeline = true)]
     [ValidateNotNull]
