@@ -122,10 +122,8 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
         // A bad combination of settings is the same error for every cube: stop once, before reading the pipeline.
         try
         {
-            if (Codec == CodecId.Tiled)
-                throw new HsiException(HsiErrorKind.InvalidArgument, "Tiled is not a codec to choose: choose the tiles' codec with -Codec and their size with -TileSize.");
-            if (Bound(nameof(TileSize)) && TileSize is > 0 and < TileGrid.MinTileSize)
-                throw new HsiException(HsiErrorKind.InvalidArgument, $"-TileSize {TileSize} is too small: give 0 (no tiling) or at least {TileGrid.MinTileSize} pixels.");
+            TiledCodec.CheckTileCodec(Codec);
+            if (Bound(nameof(TileSize))) TileGrid.CheckTileSize(TileSize);
             if (Codec != CodecId.Inr)
             {
                 if (options.Bpppb is null)

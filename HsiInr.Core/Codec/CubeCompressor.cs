@@ -20,13 +20,13 @@ public static class CubeCompressor
     }
 
     /// <summary>One untiled archive.</summary>
-    public static CompressionResult CompressOne(HsiCube cube, CodecId codec, InrOptions options, IProgress<FitProgress>? progress, CancellationToken ct) =>
-        codec switch
-        {
-            CodecId.Inr => InrCodec.Compress(cube, options, progress, ct),
-            CodecId.Tiled => throw new HsiException(HsiErrorKind.InvalidArgument, "Tiled is not a codec to choose; choose the tiles' codec and give -TileSize."),
-            _ => BaselineCompressor.Compress(cube, codec,
+    public static CompressionResult CompressOne(HsiCube cube, CodecId codec, InrOptions options, IProgress<FitProgress>? progress, CancellationToken ct)
+    {
+        TiledCodec.CheckTileCodec(codec);
+        return codec == CodecId.Inr
+            ? InrCodec.Compress(cube, options, progress, ct)
+            : BaselineCompressor.Compress(cube, codec,
                 options.Bpppb ?? throw new HsiException(HsiErrorKind.InvalidArgument, $"The {codec} codec needs a rate: give -Bpppb."),
-                options.Seed, progress, ct),
-        };
+                options.Seed, progress, ct);
+    }
 }

@@ -32,9 +32,7 @@ public static class TileGrid
             size = DefaultTileSize;
         }
         else if (tileSize == 0) return null;
-        else if (tileSize < MinTileSize)
-            throw new HsiException(HsiErrorKind.InvalidArgument, $"-TileSize {tileSize} is too small: give 0 (no tiling) or at least {MinTileSize} pixels.");
-        else size = tileSize.Value;
+        else size = CheckTileSize(tileSize.Value);
         var rows = Split(height, size);
         var cols = Split(width, size);
         if (rows.Count == 1 && cols.Count == 1) return null;
@@ -44,6 +42,11 @@ public static class TileGrid
                 tiles.Add(new PixelRegion(x, y, w, h));
         return tiles;
     }
+
+    /// <summary>Returns <paramref name="tileSize"/> if it is a valid -TileSize (0, or at least <see cref="MinTileSize"/>); throws InvalidArgument otherwise.</summary>
+    public static int CheckTileSize(int tileSize) =>
+        tileSize is 0 or >= MinTileSize ? tileSize
+            : throw new HsiException(HsiErrorKind.InvalidArgument, $"-TileSize {tileSize} is too small: give 0 (no tiling) or at least {MinTileSize} pixels.");
 
     /// <summary>Cuts [0, length) into ⌈length/size⌉ runs whose lengths differ by at most one.</summary>
     public static List<(int Start, int Length)> Split(int length, int size)

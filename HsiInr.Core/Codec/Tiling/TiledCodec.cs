@@ -16,7 +16,7 @@ public static class TiledCodec
     public static CompressionResult Compress(HsiCube cube, IReadOnlyList<PixelRegion> tiles, CodecId codec, InrOptions options,
         IProgress<FitProgress>? progress = null, CancellationToken ct = default)
     {
-        if (codec == CodecId.Tiled) throw new HsiException(HsiErrorKind.InvalidArgument, "Tiled is not a codec for the tiles; choose the tiles' codec (Inr, Jpeg, …) and give -TileSize.");
+        CheckTileCodec(codec);
         var clock = Stopwatch.StartNew();
         var header = ArchiveHeaders.For(cube, CodecId.Tiled, options.Seed) with { FormatVersion = 2 };
         long? fileBudget = options.Bpppb is { } b ? (long)Math.Floor(b * header.SampleCount / 8.0) : null;
@@ -96,6 +96,13 @@ public static class TiledCodec
             TileCodec = codec,
             PaperBpppbOverride = paperBits / cube.SampleCount,
         };
+    }
+
+    /// <summary>Throws InvalidArgument for <see cref="CodecId.Tiled"/>: it is the container's layout, not a codec to code a cube or its tiles with.</summary>
+    public static void CheckTileCodec(CodecId codec)
+    {
+        if (codec == CodecId.Tiled)
+            throw new HsiException(HsiErrorKind.InvalidArgument, "Tiled is not a codec to choose: choose the tiles' codec with -Codec (Inr, Jpeg, …) and their size with -TileSize.");
     }
 
     /// <summary>Decodes a tiled payload, or only the tiles that meet <paramref name="region"/>, into one cube allocated once.</summary>
