@@ -135,15 +135,11 @@ public sealed class CompactTrainer : IDisposable
         {
             bestSmoothedMse = smoothedMse;
             if (lastGood is not null) foreach (var t in lastGood) t.Dispose();
-            using (no_grad()) lastGood = Model.OrderedParameters().Select(p => p.detach().clone()).ToArray();
+            lastGood = Snapshot();
             return;
         }
         if (lastGood is null || (double.IsFinite(smoothedMse) && smoothedMse < DivergenceFactor * bestSmoothedMse)) return;
-        using (no_grad())
-        {
-            var ps = Model.OrderedParameters();
-            for (int i = 0; i < ps.Count; i++) ps[i].copy_(lastGood[i]);
-        }
+        Load(lastGood);
         optimizer.Dispose();
         optimizer = optim.Adam(Model.parameters(), schedule.PeakLearningRate);
         rateScale *= 0.5;
@@ -159,20 +155,29 @@ public sealed class CompactTrainer : IDisposable
         BestMse = mse;
         BestIteration = IterationsDone;
         if (best is not null) foreach (var t in best) t.Dispose();
-        using (no_grad())
-            best = Model.OrderedParameters().Select(p => p.detach().clone()).ToArray();
+        best = Snapshot();
+    }
+
+    /// <summary>A copy of the model's parameters in storage order.</summary>
+    private Tensor[] Snapshot()
+    {
+        using var _ = no_grad();
+        return Model.OrderedParameters().Select(p => p.detach().clone()).ToArray();
+    }
+
+    /// <summary>Copies <paramref name="saved"/> (a <see cref="Snapshot"/> or the best checkpoint) into the model.</summary>
+    private void Load(IReadOnlyList<Tensor> saved)
+    {
+        using var _ = no_grad();
+        var ps = Model.OrderedParameters();
+        for (int i = 0; i < ps.Count; i++) ps[i].copy_(saved[i]);
     }
 
     /// <summary>The best quantised checkpoint's raw parameters in storage order (quantise with the model's steps).</summary>
     public IReadOnlyList<Tensor> BestParameters() => best ?? throw new InvalidOperationException("No quantised checkpoint yet.");
 
     /// <summary>Loads the best checkpoint's parameters into the model.</summary>
-    public void RestoreBest()
-    {
-        using var _ = no_grad();
-        var ps = Model.OrderedParameters();
-        for (int i = 0; i < ps.Count; i++) ps[i].copy_(BestParameters()[i]);
-    }
+    public void RestoreBest() => Load(BestParameters());
 
     /// <summary>More quantisation-aware steps after a grid change, at a tenth of the peak rate (the schedule's final
     /// rate is too small to move weights to the new grid).</summary>
