@@ -107,11 +107,7 @@ public static class BatchSuite
 
     private static List<Fit> RunJob(string scene, int iterations, long[] seeds, bool oversubscribed, CancellationToken stop)
     {
-        var psi = new ProcessStartInfo { FileName = Environment.ProcessPath ?? "dotnet", RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(psi.FileName).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-            psi.ArgumentList.Add(typeof(BatchSuite).Assembly.Location);
-        foreach (var a in new[] { WorkerFlag, scene, iterations.ToString(CultureInfo.InvariantCulture), string.Join(',', seeds) }) psi.ArgumentList.Add(a);
-        psi.Environment["GLIBC_TUNABLES"] = "glibc.malloc.hugetlb=1";
+        var psi = PointRunner.ChildStartInfo([WorkerFlag, scene, iterations.ToString(CultureInfo.InvariantCulture), string.Join(',', seeds)]);
         if (oversubscribed) psi.Environment[CoreShare.ThreadsVariable] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture);
         else psi.Environment.Remove(CoreShare.ThreadsVariable);
         using var p = Process.Start(psi)!;

@@ -27,25 +27,27 @@ public static class PointRunner
         return point;
     }
 
+    /// <summary>Starts this executable again with <paramref name="arguments"/> (stdout redirected) and
+    /// <paramref name="glibcTunables"/>: the child side of every suite.</summary>
+    internal static ProcessStartInfo ChildStartInfo(IEnumerable<string> arguments, string glibcTunables = "glibc.malloc.hugetlb=1")
+    {
+        var psi = new ProcessStartInfo { FileName = Environment.ProcessPath ?? "dotnet", RedirectStandardOutput = true, UseShellExecute = false };
+        // Under "dotnet HsiInr.Bench.dll" the process is the dotnet host: pass the dll again.
+        if (Path.GetFileNameWithoutExtension(psi.FileName).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+            psi.ArgumentList.Add(typeof(PointRunner).Assembly.Location);
+        foreach (var a in arguments) psi.ArgumentList.Add(a);
+        // hugetlb-backed malloc: large training steps stop page-faulting (see docs/performance.md).
+        psi.Environment["GLIBC_TUNABLES"] = glibcTunables;
+        return psi;
+    }
+
     /// <summary>Runs this executable with <paramref name="mode"/> and <paramref name="json"/>; returns the text after
     /// <paramref name="marker"/> on its stdout (null if none), its exit code, its last stderr lines, or why it did not start.</summary>
     internal static (string? Line, int ExitCode, string Tail, string? StartError) RunChild(string mode, string json, string marker,
         string glibcTunables = "glibc.malloc.hugetlb=1")
     {
-        var psi = new ProcessStartInfo
-        {
-            FileName = Environment.ProcessPath ?? "dotnet",
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        // Under "dotnet HsiInr.Bench.dll" the process is the dotnet host: pass the dll again.
-        if (Path.GetFileNameWithoutExtension(psi.FileName).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-            psi.ArgumentList.Add(typeof(PointRunner).Assembly.Location);
-        psi.ArgumentList.Add(mode);
-        psi.ArgumentList.Add(json);
-        // hugetlb-backed malloc: large training steps stop page-faulting (see docs/performance.md).
-        psi.Environment["GLIBC_TUNABLES"] = glibcTunables;
+        var psi = ChildStartInfo([mode, json], glibcTunables);
+        psi.RedirectStandardError = true;
 
         var stderrTail = new Queue<string>();
         string? pointLine = null;
