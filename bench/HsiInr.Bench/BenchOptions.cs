@@ -26,7 +26,7 @@ public sealed class BenchOptions
     public const string Usage = """
         HsiInr.Bench — rate-distortion and paper benchmarks (see bench/README.md)
 
-          dotnet HsiInr.Bench.dll [--suite rd|paper|all|batch|large] [--scene PATH ...] [--only-scenes a,b]
+          dotnet HsiInr.Bench.dll [--suite rd|paper|all|batch|large|coding] [--scene PATH ...] [--only-scenes a,b]
                                   [--codecs Inr,Jpeg,...] [--rates 0.05,0.1] [--iterations N]
                                   [--search-iterations N] [--max-seconds S] [--results DIR] [--data DIR]
                                   [--report-only] [--sizes 614x512x224,...]
@@ -34,6 +34,8 @@ public sealed class BenchOptions
           --suite              rd (default): every codec on the data sets; paper: the paper's INR checks; all: both;
                                batch: throughput of 1 job against 2 parallel jobs (--scene, --cubes N, --iterations N)
                                large: tiled compression of big synthetic cubes, peak memory and time (not in all)
+                               coding: the compact INR's weight codes, range coder against zstd and Brotli
+                               (the swept scenes, or --only-scenes; --rates, default 0.1; not in all)
           --scene PATH         add a cube file (MAT or ENVI); repeatable; swept over every rate
           --only-scenes a,b    run only these scenes (file names without extension)
           --codecs a,b         codecs (Inr, Jpeg, Jpeg2000, PcaDct, PcaJpeg2000) or variants (Inr/search)
@@ -61,7 +63,7 @@ public sealed class BenchOptions
             {
                 case "--suite":
                     o.Suite = Value().ToLowerInvariant();
-                    if (o.Suite is not ("rd" or "paper" or "all" or "batch" or "large")) throw new ArgumentException("--suite must be rd, paper, all, batch or large.");
+                    if (o.Suite is not ("rd" or "paper" or "all" or "batch" or "large" or CodingSuite.Name)) throw new ArgumentException("--suite must be rd, paper, all, batch, large or coding.");
                     break;
                 case "--scene": o.Scenes.Add(Value()); break;
                 case "--only-scenes": o.OnlyScenes = List(); break;

@@ -59,6 +59,12 @@ try
         if (!File.Exists(scene)) throw new BenchException($"The batch suite's scene '{scene}' does not exist: pass --scene PATH.");
         return BatchSuite.Run(Path.GetFullPath(scene), options.Cubes ?? 4, options.Iterations ?? 1000, results, machine, commit);
     }
+    if (options.Suite == CodingSuite.Name)
+    {
+        if (repo is null) throw new BenchException("The coding suite keeps its archives under bench/work/ of the repository: run it from inside the repository.");
+        var scenes = Suites.Discover(Variants.Rd, data, options.Scenes, options.OnlyScenes).Where(s => options.OnlyScenes is not null || s.Sweep).ToList();
+        return CodingSuite.Run(scenes, options.Rates ?? [Suites.SingleRate], repo, results, machine, commit);
+    }
     var suites = options.Suite == "all" ? new[] { Variants.Rd, Variants.Paper } : [options.Suite];
     if (suites.Length > 1 && options.OnlyScenes is { } only)
     {

@@ -164,8 +164,8 @@ public static class Reports
 
     private static string PaperNote(BenchPoint p) => p.Variant switch
     {
-        "paper-10x20" => "35.70 dB at 0.1 (ours, 10×20)",
-        "paper-10x20-half" => "35.47 dB at 0.06 (HP ours)",
+        "paper-10x20" or "paper-10x20-50k" => "35.70 dB at 0.1 (ours, 10×20)",
+        "paper-10x20-half" or "paper-10x20-50k-half" => "35.47 dB at 0.06 (HP ours)",
         "search" when p.Scene.Contains("jasper", StringComparison.OrdinalIgnoreCase) => "35.70 dB at 0.1 (10×20); TGRS ours-32bit 32.54 (5×20)",
         "pavia-20x60" => "Pavia U: 33.75 dB at 0.1 (20×60); TGRS encode 780 s on an RTX 2080",
         _ => "",
@@ -176,10 +176,12 @@ public static class Reports
     {
         switch (p.Variant)
         {
-            case "paper-10x20" when p.Precision == "Single":
+            case "paper-10x20" or "paper-10x20-50k" when p.Precision == "Single":
                 return p.Psnr >= 35.0 ? "✓ ≥ 35.0 dB" : "✗ < 35.0 dB";
-            case "paper-10x20-half":
-                var single = all.FirstOrDefault(x => x.Scene == p.Scene && x.Variant == "paper-10x20" && x.Ok);
+            case "paper-10x20-half" or "paper-10x20-50k-half":
+                // Compared with the Single run of the same length.
+                string singleVariant = p.Variant[..^"-half".Length];
+                var single = all.FirstOrDefault(x => x.Scene == p.Scene && x.Variant == singleVariant && x.Ok);
                 if (single?.Psnr is not { } s || p.Psnr is not { } h) return "";
                 return Math.Abs(s - h) <= 0.2 ? $"✓ within 0.2 dB of Single ({(h - s).ToString("+0.00;-0.00", Inv)})" : $"✗ {(h - s).ToString("+0.00;-0.00", Inv)} dB from Single";
             case "search":

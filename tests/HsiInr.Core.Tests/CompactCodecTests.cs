@@ -3,6 +3,7 @@ using System.IO.Hashing;
 using HsiInr.Core.Codec;
 using HsiInr.Core.Codec.Container;
 using HsiInr.Core.Codec.Inr;
+using HsiInr.Core.IO;
 using HsiInr.Core.Metrics;
 
 namespace HsiInr.Core.Tests;
@@ -82,7 +83,7 @@ public class CompactCodecTests
     public void PayloadRoundTripsBitExactly()
     {
         var (h, payload) = ArchiveFormat.Read(Fitted.Value.Result.Archive);
-        Assert.True(InrPayloads.IsCompact(h, payload.Span));
+        Assert.True(InrPayloads.IsCompact(h));
         var parsed = CompactPayload.Parse(payload.Span, h.Bands);
         Assert.Equal(payload.ToArray(), parsed.ToBytes());
         var d = InrPayloads.Describe(h, payload, null);
@@ -153,5 +154,60 @@ public class CompactCodecTests
         double entropy = -symbols.GroupBy(s => s).Sum(g => { double p = g.Count() / (double)symbols.Length; return p * Math.Log2(p); });
         double bitsPerSymbol = bytes.Length * 8.0 / symbols.Length;
         Assert.InRange(bitsPerSymbol, entropy, entropy * 1.05 + 0.02);
+    }
+
+    [Fact]
+    public void EveryCodeInRangeRoundTripsInBothKinds()
+    {
+        // Extreme and random codes in every tensor, wide ones included: the band differences of the basis reach
+        // ±2·max, the top-bits model of a 16-bit tensor sees every top value.
+        var rng = new Random(8);
+        int layers = 2, width = 5, rank = 3, bands = 7, bits = 8;
+        int[] tensorBits = CompactPayload.DefaultTensorBits(layers, bits);
+        var shapes = CompactPayload.TensorShapes(layers, width, rank, bands).ToArray();
+        var codes = shapes.Select((sh, t) =>
+        {
+            int max = WeightQuantizer.MaxLevel(tensorBits[t]);
+            return Enumerable.Range(0, sh.Rows * sh.Cols).Select(i => (i % 3) switch { 0 => max, 1 => -max, _ => rng.Next(-max, max + 1) }).ToArray();
+        }).ToArray();
+        var steps = shapes.Select(sh => Enumerable.Repeat(0.01f, sh.Rows).ToArray()).ToArray();
+        var payload = new CompactPayload(layers, width, rank, bands, bits, 30f, tensorBits, steps, codes);
+        foreach (byte kind in new[] { CompactPayload.Kind, CompactPayload.FirstKind })
+        {
+            byte[] bytes = payload.ToBytes(kind);
+            Assert.Equal(kind, bytes[0]);
+            var back = CompactPayload.Parse(bytes, bands);
+            for (int t = 0; t < codes.Length; t++) Assert.Equal(codes[t], back.Codes[t]);
+        }
+    }
+
+    [Fact]
+    public void ArchivesOfTheFirstCompactKindStillDecode()
+    {
+        // Written by the module before kind 3 (shift-rule models), from the bundled sample; the decode must give
+        // exactly the network the encoder measured.
+        byte[] archive = File.ReadAllBytes(Path.Combine(TestData.RepoRoot, "tests", "HsiInr.Core.Tests", "fixtures", "jasper-ridge-64-kind2.hsiinr"));
+        var (h, payload) = ArchiveFormat.Read(archive);
+        Assert.Equal(CompactPayload.FirstKind, payload.Span[0]);
+        Assert.Equal(payload.ToArray(), CompactPayload.Parse(payload.Span, h.Bands).ToBytes(CompactPayload.FirstKind));
+        var sample = CubeFile.Read(Path.Combine(TestData.RepoRoot, "samples", "jasper-ridge-64.mat"));
+        Assert.Equal(h.EncodePsnr, (float)QualityMetrics.Compare(sample, ArchiveDecoder.Decode(archive)).Psnr, 4);
+        // Recoded as the current kind, the same codes take fewer bytes (the basis alone about half).
+        var parsed = CompactPayload.Parse(payload.Span, h.Bands);
+        byte[] recoded = parsed.ToBytes();
+        Assert.Equal(CompactPayload.Kind, recoded[0]);
+        Assert.True(recoded.Length < payload.Length, $"kind 3 {recoded.Length} B, kind 2 {payload.Length} B");
+        Assert.Equal(parsed.Weights(), CompactPayload.Parse(recoded, h.Bands).Weights());
+    }
+
+    [Fact]
+    public void AnUnknownCompactKindAsksForANewerModule()
+    {
+        var (h, payload) = ArchiveFormat.Read(Fitted.Value.Result.Archive);
+        byte[] future = payload.ToArray();
+        future[0] = 9;
+        var e = Assert.Throws<HsiException>(() => ArchiveDecoder.Decode(ArchiveFormat.Write(h, future)));
+        Assert.Equal(HsiErrorKind.UnsupportedVersion, e.Kind);
+        Assert.Contains("Update the module", e.Message);
     }
 }

@@ -17,6 +17,9 @@ public static class CompactCodec
     /// <summary>Expected coded bits per weight as a fraction of the nominal bit depth, for sizing the network before
     /// training; the rate controller corrects the real size afterwards.</summary>
     public const double CodingEfficiency = 1.0;
+    /// <summary>The same for the spectral basis, coded as differences between bands (payload kind 3): 0.44–0.53 of
+    /// its nominal size on the four swept scenes (bench/results/coding.md).</summary>
+    public const double BasisCodingEfficiency = 0.5;
 
     public static CompressionResult Compress(HsiCube cube, InrOptions o, IProgress<FitProgress>? progress, CancellationToken ct)
     {
@@ -135,8 +138,8 @@ public static class CompactCodec
     public readonly record struct Architecture(int Layers, int Width, int Rank);
 
     /// <summary>
-    /// Rank: the fewest PCA components whose residual is under 50 dB (normalised units), within a quarter of the
-    /// budget. Width: the widest trunk whose estimated archive fits, at <see cref="CompactDefaults.Layers"/> layers.
+    /// Rank: the fewest PCA components whose residual is under 50–60 dB (normalised units; see AutoRank), within a
+    /// quarter of the budget. Width: the widest trunk whose estimated archive fits, at <see cref="CompactDefaults.Layers"/> layers.
     /// </summary>
     public static Architecture ChooseArchitecture(ArchiveHeader header, InrOptions o, long? budget, PcaSpectrum pca)
     {
@@ -157,25 +160,39 @@ public static class CompactCodec
 
     private static int AutoRank(ArchiveHeader header, PcaSpectrum pca, long? budget, int bits)
     {
-        // Fewest components whose residual (unexplained variance per sample, normalised units) is under 50 dB:
-        // far below the codec's error, so the basis never limits quality; joint training refines it anyway.
+        // Fewest components whose residual (unexplained variance per sample, normalised units) is under a threshold
+        // far below the codec's error, so the basis never limits quality; joint training refines it anyway. The
+        // threshold is 3 dB short of what all computed components reach, within [50, 60] dB: a scene whose spectra
+        // have a noise floor near 50 dB (Jasper Ridge, HYDICE) stops there, since further components describe noise
+        // the trunk cannot fit and take its bits; a clean one (the ABU scenes, coded near 50 dB) goes on to 60 dB,
+        // which a 50 dB threshold cut at 4 components, leaving the basis most of the error (docs/codec.md).
+        double floorDb = -10 * Math.Log10(Math.Max(pca.TotalVariance - pca.ComponentVariance.Sum(), 1e-30) / header.Bands);
+        double threshold = Math.Pow(10, -Math.Clamp(floorDb - 3, 50, 60) / 10);
         int rank = pca.ComponentVariance.Length;
         double residual = pca.TotalVariance;
         for (int k = 0; k < pca.ComponentVariance.Length; k++)
         {
             residual -= pca.ComponentVariance[k];
-            if (residual / header.Bands <= 1e-5) { rank = k + 1; break; }
+            if (residual / header.Bands <= threshold) { rank = k + 1; break; }
         }
         rank = Math.Clamp(rank, Math.Min(2, pca.ComponentVariance.Length), pca.ComponentVariance.Length);
         // The basis (rank × bands weights) may take at most a quarter of the budget.
         if (budget is { } limit)
-            while (rank > 2 && rank * (header.Bands + 1) * bits * CodingEfficiency / 8 > 0.25 * limit) rank--;
+            while (rank > 2 && rank * (header.Bands * bits * BasisCodingEfficiency + CompactPayload.FineBits) / 8 > 0.25 * limit) rank--;
         return rank;
     }
 
-    public static long EstimatedBytes(ArchiveHeader header, int layers, int width, int rank, int bits) =>
-        ArchiveFormat.ArchiveSize(header, CompactPayload.FixedBytes(layers, width, rank, header.Bands)
-            + (long)Math.Ceiling(CompactSiren.ParameterCount(layers, width, rank, header.Bands) * bits * CodingEfficiency / 8));
+    /// <summary>The archive's size before training: every tensor at its bit depth (16 for the first layer and the
+    /// biases), the band-differenced basis at <see cref="BasisCodingEfficiency"/> of it.</summary>
+    public static long EstimatedBytes(ArchiveHeader header, int layers, int width, int rank, int bits)
+    {
+        int[] tensorBits = CompactPayload.DefaultTensorBits(layers, bits);
+        int basis = CompactPayload.BasisTensor(layers);
+        double payloadBits = CompactPayload.TensorShapes(layers, width, rank, header.Bands)
+            .Select((shape, t) => (double)shape.Rows * shape.Cols * tensorBits[t] * (t == basis ? BasisCodingEfficiency : CodingEfficiency))
+            .Sum();
+        return ArchiveFormat.ArchiveSize(header, CompactPayload.FixedBytes(layers, width, rank, header.Bands) + (long)Math.Ceiling(payloadBits / 8));
+    }
 
     /// <summary>Steps for the current weights: the finest grid (coarsening 1) if it fits the budget, else the least
     /// coarsening that does, found by bisection on the real coded size.</summary>

@@ -8,10 +8,19 @@ namespace HsiInr.Core.Codec.Inr;
 /// bit depth of each tensor, one float16 quantisation step per row of every matrix and per bias vector, then every
 /// integer code in storage order, range coded with one adaptive model per tensor (a bit tree for up to 12 bits, an
 /// adaptive Elias-gamma code above). Decoded weights are code × step: bit-exactly the network the encoder trained.
+/// Kind 3 (written) codes two kinds of tensor differently from kind 2 (read only, the archives before it), because
+/// their codes are not what a per-symbol model expects (bench/results/coding.md): the spectral basis is smooth across
+/// bands, so each of its codes is coded as the difference from the band before; the 16-bit tensors are close to
+/// uniform, so only their top 4 bits are modelled and the rest sent as they are. The layout is otherwise the same.
 /// </summary>
 public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, int Bits, float Omega0, int[] TensorBits, float[][] Steps, int[][] Codes)
 {
-    public const byte Kind = 2;
+    /// <summary>The payload kind written: band-differenced basis, top-bits model for the 16-bit tensors.</summary>
+    public const byte Kind = 3;
+    /// <summary>The first compact kind: every tensor coded alone, symbol by symbol. Still read.</summary>
+    public const byte FirstKind = 2;
+    /// <summary>Kind 3: the bits of a wide (16-bit) code that are modelled; the ones below are sent raw.</summary>
+    private const int WideModelBits = 4;
     public const int HeaderBytes = 11;
     /// <summary>Bit depth of the small, sensitive tensors (first layer, biases): they cost little and ω0 amplifies their error.</summary>
     public const int FineBits = 16;
@@ -48,18 +57,24 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
         return all.ToArray();
     }
 
-    public byte[] ToBytes()
+    public byte[] ToBytes() => ToBytes(Kind);
+
+    /// <summary>The payload as <paramref name="kind"/>: <see cref="Kind"/>, or <see cref="FirstKind"/> to compare the
+    /// two codings on the same codes (the codec never writes it).</summary>
+    public byte[] ToBytes(byte kind)
     {
+        if (kind is not (Kind or FirstKind)) throw new ArgumentOutOfRangeException(nameof(kind));
         var enc = new RangeEncoder();
+        var shapes = TensorShapes(Layers, Width, Rank, Bands).ToArray();
         for (int t = 0; t < Codes.Length; t++)
         {
-            var coder = new TensorCoder(TensorBits[t]);
+            var coder = new TensorCoder(kind, TensorBits[t], BandDifferenced(kind, t, Layers) ? shapes[t].Cols : 0);
             foreach (int c in Codes[t]) coder.Encode(enc, c);
         }
         byte[] stream = enc.Finish();
         var buf = new byte[FixedBytes(Layers, Width, Rank, Bands) + stream.Length];
         var s = buf.AsSpan();
-        s[0] = Kind;
+        s[0] = kind;
         s[1] = checked((byte)Layers);
         BinaryPrimitives.WriteUInt16LittleEndian(s[2..], checked((ushort)Width));
         BinaryPrimitives.WriteUInt16LittleEndian(s[4..], checked((ushort)Rank));
@@ -77,7 +92,9 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
     public static CompactPayload Parse(ReadOnlySpan<byte> s, int bands, string? path = null)
     {
         if (s.Length < HeaderBytes) throw Bad($"The compact INR payload has {s.Length} bytes, fewer than its {HeaderBytes}-byte header.", path);
-        if (s[0] != Kind) throw Bad($"Unknown INR payload kind {s[0]}.", path);
+        byte kind = s[0];
+        if (kind is not (Kind or FirstKind))
+            throw new HsiException(HsiErrorKind.UnsupportedVersion, $"Unknown compact INR payload kind {kind} (this module reads kinds {FirstKind} and {Kind}). Update the module.", path);
         int layers = s[1];
         int width = BinaryPrimitives.ReadUInt16LittleEndian(s[2..]);
         int rank = BinaryPrimitives.ReadUInt16LittleEndian(s[4..]);
@@ -121,7 +138,7 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
         {
             for (int t = 0; t < shapes.Length; t++)
             {
-                var coder = new TensorCoder(tensorBits[t]);
+                var coder = new TensorCoder(kind, tensorBits[t], BandDifferenced(kind, t, layers) ? shapes[t].Cols : 0);
                 codes[t] = new int[(long)shapes[t].Rows * shapes[t].Cols];
                 for (int i = 0; i < codes[t].Length; i++) codes[t][i] = coder.Decode(dec, path);
                 if (dec.IsCorrupt) throw Bad("The coded weights end before all weights were read.", path);
@@ -131,24 +148,69 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
         return new CompactPayload(layers, width, rank, bands, bits, omega0, tensorBits, steps, codes);
     }
 
-    /// <summary>One tensor's adaptive code for signed integers within ±MaxLevel(bits).</summary>
-    private sealed class TensorCoder(int bits)
+    /// <summary>Storage index of the basis weights (bands × k): after the n_h sine layers and the head, weight and bias each.</summary>
+    public static int BasisTensor(int layers) => 2 * (layers + 1);
+
+    /// <summary>Kind 3 codes the basis weights as differences across bands.</summary>
+    private static bool BandDifferenced(byte kind, int tensor, int layers) => kind == Kind && tensor == BasisTensor(layers);
+
+    /// <summary>
+    /// One tensor's adaptive code for signed integers within ±MaxLevel(bits), fresh per tensor. Kind 2: a bit tree over
+    /// the whole code up to 12 bits, an adaptive Elias-gamma code above. Kind 3: the same bit tree, except that a
+    /// band-differenced tensor codes each code's difference from the code one row up (same column) with the gamma
+    /// code, and a wide tensor models the top <see cref="WideModelBits"/> bits of code + max and sends the rest raw.
+    /// </summary>
+    private sealed class TensorCoder
     {
-        private readonly int max = WeightQuantizer.MaxLevel(bits);
-        private readonly AdaptiveBitTree? tree = bits <= MaxTreeBits ? new AdaptiveBitTree(bits) : null;
+        private readonly int bits, max, rowLength;
+        private readonly bool wideTopBits;
+        private readonly AdaptiveBitTree? tree;
         private readonly AdaptiveIntegerModel gamma = new();
         private readonly AdaptiveBitModel sign = new();
+        /// <summary>Band-differenced only: the codes coded so far (the row above is rowLength back).</summary>
+        private readonly List<int> history = [];
+
+        /// <param name="rowLength">Columns of a band-differenced tensor; 0 for any other.</param>
+        public TensorCoder(byte kind, int bits, int rowLength)
+        {
+            this.bits = bits;
+            this.rowLength = rowLength;
+            max = WeightQuantizer.MaxLevel(bits);
+            wideTopBits = kind == Kind && bits > MaxTreeBits;
+            tree = wideTopBits ? new AdaptiveBitTree(WideModelBits) : bits <= MaxTreeBits && rowLength == 0 ? new AdaptiveBitTree(bits) : null;
+        }
+
+        private int Above => history.Count >= rowLength ? history[^rowLength] : 0;
 
         public void Encode(RangeEncoder enc, int code)
         {
-            if (tree is not null) tree.Encode(enc, code + max);
+            if (rowLength > 0)
+            {
+                gamma.EncodeSigned(enc, code - Above, sign);
+                history.Add(code);
+            }
+            else if (wideTopBits)
+            {
+                int low = bits - WideModelBits, u = code + max;
+                tree!.Encode(enc, u >> low);
+                enc.EncodeRaw((uint)(u & ((1 << low) - 1)), low);
+            }
+            else if (tree is not null) tree.Encode(enc, code + max);
             else gamma.EncodeSigned(enc, code, sign);
         }
 
         public int Decode(RangeDecoder dec, string? path)
         {
-            int c = tree is not null ? tree.Decode(dec) - max : gamma.DecodeSigned(dec, sign);
+            int c;
+            if (rowLength > 0) c = (int)Math.Clamp((long)Above + gamma.DecodeSigned(dec, sign), int.MinValue, int.MaxValue);
+            else if (wideTopBits)
+            {
+                int low = bits - WideModelBits;
+                c = ((tree!.Decode(dec) << low) | (int)dec.DecodeRaw(low)) - max;
+            }
+            else c = tree is not null ? tree.Decode(dec) - max : gamma.DecodeSigned(dec, sign);
             if (c < -max || c > max) throw Bad($"Weight code {c} outside ±{max}.", path);
+            if (rowLength > 0) history.Add(c);
             return c;
         }
     }

@@ -163,15 +163,15 @@ public static class InrCodec
 /// <summary>What an INR payload describes, whichever layout it has (paper or compact).</summary>
 public sealed record InrDescription(int Layers, int Width, int Rank, int WeightBits, WeightPrecision Precision, double PaperBpppb);
 
-/// <summary>Reads the two INR payload layouts: the paper's raw weights (container v1) and the compact one (v2, kind 2).</summary>
+/// <summary>Reads the two INR payload layouts: the paper's raw weights (container v1) and the compact one (v2, kinds 2 and 3).</summary>
 public static class InrPayloads
 {
-    public static bool IsCompact(ArchiveHeader h, ReadOnlySpan<byte> payload) =>
-        h.FormatVersion >= 2 && payload.Length > 0 && payload[0] == CompactPayload.Kind;
+    /// <summary>Container version 2 INR payloads are compact ones (they start with their kind byte, which the parser checks).</summary>
+    public static bool IsCompact(ArchiveHeader h) => h.FormatVersion >= 2;
 
     public static InrDescription Describe(ArchiveHeader h, ReadOnlyMemory<byte> payload, string? path)
     {
-        if (IsCompact(h, payload.Span))
+        if (IsCompact(h))
         {
             var c = CompactPayload.Parse(payload.Span, h.Bands, path);
             return new InrDescription(c.Layers, c.Width, c.Rank, c.Bits, WeightPrecision.Single,
@@ -192,14 +192,9 @@ public static class InrPayloads
 
     /// <param name="region">Evaluate the network on this window's pixels only; null for the whole grid.</param>
     public static HsiCube Decode(ArchiveHeader h, ReadOnlyMemory<byte> payload, string? path, Device device, PixelRegion? region = null) =>
-        IsCompact(h, payload.Span)
+        IsCompact(h)
             ? ArchiveHeaders.ToCube(InrCodec.WindowHeader(h, region), CompactCodec.DecodeSamples(h, CompactPayload.Parse(payload.Span, h.Bands, path), device, region: region))
             : InrCodec.Decode(h, Plain(h, payload, path), device, region: region);
 
-    private static InrPayload Plain(ArchiveHeader h, ReadOnlyMemory<byte> payload, string? path)
-    {
-        if (h.FormatVersion >= 2)
-            throw new HsiException(HsiErrorKind.CorruptArchive, $"Unknown INR payload kind {(payload.Length > 0 ? payload.Span[0] : -1)} in a version {h.FormatVersion} archive.", path);
-        return InrPayload.Parse(payload.Span, h.Bands, path);
-    }
+    private static InrPayload Plain(ArchiveHeader h, ReadOnlyMemory<byte> payload, string? path) => InrPayload.Parse(payload.Span, h.Bands, path);
 }
