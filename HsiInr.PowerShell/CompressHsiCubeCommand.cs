@@ -193,10 +193,8 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
             AtomicFile.Write(target, Force, s => s.Write(result.Archive), Cancellation);
             WriteObject(HsiArchive.FromResult(result, target));
         }
-        // Any failure of one cube (including an unexpected one from the codec or libtorch) is that cube's error: a
-        // batch goes on with the next cube. Only Ctrl+C stops the pipeline. The error names the cube rather than
-        // holding it, so $Error does not keep whole cubes alive.
-        catch (Exception e) when (e is not PipelineStoppedException and not OperationCanceledException)
+        // The error names the cube rather than holding it, so $Error does not keep whole cubes alive.
+        catch (Exception e) when (IsItemFailure(e))
         {
             WriteError(ErrorFor(e, cube.Name));
         }

@@ -41,7 +41,7 @@ public sealed class ExpandHsiCubeCommand : HsiFileCmdlet
                 WriteVerbose($"Decoding {file}");
                 WriteObject(ArchiveDecoder.DecodeFile(file, Device, Region is null ? null : PixelRegion.FromArray(Region)));
             }
-            catch (Exception e) when (e is HsiException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (IsItemFailure(e))
             {
                 WriteError(ErrorFor(e, file));
             }

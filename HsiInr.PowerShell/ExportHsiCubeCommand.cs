@@ -57,7 +57,7 @@ public sealed class ExportHsiCubeCommand : HsiCmdlet
         {
             throw new PipelineStoppedException();
         }
-        catch (Exception e) when (e is HsiException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (IsItemFailure(e))
         {
             WriteError(ErrorFor(e, target));
         }

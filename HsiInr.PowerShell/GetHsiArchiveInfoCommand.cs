@@ -16,7 +16,7 @@ public sealed class GetHsiArchiveInfoCommand : HsiFileCmdlet
         {
             Cancellation.ThrowIfCancellationRequested();
             try { WriteObject(HsiArchive.Open(file)); }
-            catch (Exception e) when (e is HsiException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (IsItemFailure(e))
             {
                 WriteError(ErrorFor(e, file));
             }

@@ -59,6 +59,12 @@ public abstract class HsiCmdlet : PSCmdlet
     /// <summary>An output path in provider form (relative paths against the current location), unresolved.</summary>
     protected string ResolveOutputPath(string path) => GetUnresolvedProviderPathFromPSPath(path);
 
+    /// <summary>
+    /// True for a failure that belongs to one input (one cube, one file), including an unexpected one from the core or
+    /// libtorch: it becomes that input's non-terminating error and a batch goes on. Only Ctrl+C stops the pipeline.
+    /// </summary>
+    protected static bool IsItemFailure(Exception e) => e is not PipelineStoppedException and not OperationCanceledException;
+
     /// <summary>An ErrorRecord whose ErrorId is <c>HsiInr.&lt;Kind&gt;</c> for core errors and whose target is the file or object.</summary>
     protected static ErrorRecord ErrorFor(Exception e, object? target)
     {

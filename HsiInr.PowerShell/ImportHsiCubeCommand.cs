@@ -41,7 +41,7 @@ public sealed class ImportHsiCubeCommand : HsiFileCmdlet
             {
                 throw new PipelineStoppedException();
             }
-            catch (Exception e) when (e is HsiException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (IsItemFailure(e))
             {
                 WriteError(ErrorFor(e, file));
             }

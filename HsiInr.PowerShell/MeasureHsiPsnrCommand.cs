@@ -48,13 +48,13 @@ public sealed class MeasureHsiPsnrCommand : HsiCmdlet
         foreach (string file in ResolveInputPaths(literal ? LiteralPath : Path, literal))
         {
             try { Measure(ArchiveDecoder.DecodeFile(file, Device), file); }
-            catch (Exception e) when (e is HsiException or IOException or UnauthorizedAccessException) { WriteError(ErrorFor(e, file)); }
+            catch (Exception e) when (IsItemFailure(e)) { WriteError(ErrorFor(e, file)); }
         }
     }
 
     private void Measure(HsiCube test, object target)
     {
         try { WriteObject(QualityMetrics.Compare(Reference, test)); }
-        catch (HsiException e) { WriteError(ErrorFor(e, target)); }
+        catch (Exception e) when (IsItemFailure(e)) { WriteError(ErrorFor(e, target)); }
     }
 }

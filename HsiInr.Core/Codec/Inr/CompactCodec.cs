@@ -20,6 +20,9 @@ public static class CompactCodec
     /// <summary>The same for the spectral basis, coded as differences between bands (payload kind 3): 0.44–0.53 of
     /// its nominal size on the four swept scenes (bench/results/coding.md).</summary>
     public const double BasisCodingEfficiency = 0.5;
+    /// <summary>Share of the budget the untrained network may code to: training moves the codes' statistics a little
+    /// (+1–2 % on Jasper Ridge), and the rate controller coarsens the grid if the trained network does not fit.</summary>
+    public const double InitialFill = 0.98;
 
     public static CompressionResult Compress(HsiCube cube, InrOptions o, IProgress<FitProgress>? progress, CancellationToken ct)
     {
@@ -37,6 +40,7 @@ public static class CompactCodec
         int maxRank = Math.Min(cube.Bands, 32);
         var pca = SpectralPca.Fit(target, o.Rank is { } r ? Math.Min(r, cube.Bands) : maxRank);
         var arch = ChooseArchitecture(header, o, budget, pca);
+        if (o.Width is null && budget is { } fill) arch = WidestThatCodesWithin(header, arch, pca, o, (long)(fill * InitialFill));
 
         double sampleFraction = o.SampleFraction ?? Math.Min(1.0, (double)CompactDefaults.PixelsPerStep / cube.PixelCount);
         var schedule = new CompactSchedule
@@ -137,6 +141,8 @@ public static class CompactCodec
 
     public readonly record struct Architecture(int Layers, int Width, int Rank);
 
+    private const int MinWidth = 4, MaxWidth = 1024;
+
     /// <summary>
     /// Rank: the fewest PCA components whose residual is under 50–60 dB (normalised units; see AutoRank), within a
     /// quarter of the budget. Width: the widest trunk whose estimated archive fits, at <see cref="CompactDefaults.Layers"/> layers.
@@ -149,7 +155,7 @@ public static class CompactCodec
         if (o.Width is { } w) return new Architecture(layers, w, rank);
         if (budget is not { } limit) throw new HsiException(HsiErrorKind.InvalidArgument, "Give -Bpppb, or -Layers and -Width.");
         int best = 0;
-        for (int width = 4; width <= 1024; width++)
+        for (int width = MinWidth; width <= MaxWidth; width++)
             if (EstimatedBytes(header, layers, width, rank, o.WeightBits) <= limit) best = width;
             else break;
         if (best == 0)
@@ -192,6 +198,37 @@ public static class CompactCodec
             .Select((shape, t) => (double)shape.Rows * shape.Cols * tensorBits[t] * (t == basis ? BasisCodingEfficiency : CodingEfficiency))
             .Sum();
         return ArchiveFormat.ArchiveSize(header, CompactPayload.FixedBytes(layers, width, rank, header.Bands) + (long)Math.Ceiling(payloadBits / 8));
+    }
+
+    /// <summary>
+    /// The trunk width by the real coder: the widest whose freshly initialised network (the one training starts from:
+    /// same seed, the PCA basis), quantised on the finest grid, codes within <paramref name="limit"/>. The formula's
+    /// width is the first guess; it is off by up to 20 % in size where the basis codes far below its nominal bits
+    /// (smooth spectra) or the fixed costs are a large share (small scenes), which left that much budget unused.
+    /// </summary>
+    private static Architecture WidestThatCodesWithin(ArchiveHeader header, Architecture guess, PcaSpectrum pca, InrOptions o, long limit)
+    {
+        var sizes = new Dictionary<int, long>();
+        long Size(int width)
+        {
+            if (sizes.TryGetValue(width, out long known)) return known;
+            using var scope = NewDisposeScope();
+            using var model = new CompactSiren(guess.Layers, width, guess.Rank, header.Bands, o.Omega0);
+            using (var gen = new Generator((ulong)o.Seed))
+            using (var basis = pca.Basis.narrow(1, 0, guess.Rank))
+                model.Initialize(gen, basis, pca.Mean);
+            var arch = guess with { Width = width };
+            byte[] payload = BuildWithCoarsening(model.OrderedParameters(), arch, header.Bands, o.WeightBits,
+                CompactPayload.DefaultTensorBits(guess.Layers, o.WeightBits), (float)o.Omega0, 1.0);
+            return sizes[width] = ArchiveFormat.ArchiveSize(header, payload.Length);
+        }
+        int w = guess.Width;
+        if (Size(w) <= limit)
+            while (w < MaxWidth && Size(w + 1) <= limit) w++;
+        else
+            while (w > MinWidth && Size(w) > limit) w--;
+        // Nothing codes within the limit: keep the formula's width and let the rate controller coarsen the grid.
+        return Size(w) <= limit ? guess with { Width = w } : guess;
     }
 
     /// <summary>Steps for the current weights: the finest grid (coarsening 1) if it fits the budget, else the least
