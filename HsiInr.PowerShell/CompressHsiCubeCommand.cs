@@ -38,6 +38,10 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
     public double Bpppb { get; set; }
 
     [Parameter]
+    [ValidateRange(1.0, 300.0)]
+    public double TargetPsnr { get; set; }
+
+    [Parameter]
     public InrRecipe Recipe { get; set; } = InrRecipe.Compact;
 
     [Parameter]
@@ -124,13 +128,22 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
         {
             TiledCodec.CheckTileCodec(Codec);
             if (Bound(nameof(TileSize))) TileGrid.CheckTileSize(TileSize);
+            if (Bound(nameof(TargetPsnr)) && Bound(nameof(Bpppb)))
+                throw new HsiException(HsiErrorKind.InvalidArgument, "-Bpppb sets the rate and -TargetPsnr searches for the smallest one that reaches a PSNR: give one or the other.");
             if (Codec != CodecId.Inr)
             {
-                if (options.Bpppb is null)
-                    throw new HsiException(HsiErrorKind.InvalidArgument, $"The {Codec} codec needs a rate: give -Bpppb.");
+                if (options.Bpppb is null && !Bound(nameof(TargetPsnr)))
+                    throw new HsiException(HsiErrorKind.InvalidArgument, $"The {Codec} codec needs a rate: give -Bpppb or -TargetPsnr.");
                 foreach (var inrOnly in new[] { nameof(Layers), nameof(Width), nameof(Rank), nameof(WeightBits), nameof(Precision), nameof(Recipe), nameof(Iterations), nameof(SearchIterations), nameof(LearningRate), nameof(MaxSeconds), nameof(Device), nameof(ThreadCount) })
                     if (Bound(inrOnly))
                         throw new HsiException(HsiErrorKind.InvalidArgument, $"-{inrOnly} applies to the INR codec only, not to {Codec}.");
+                return;
+            }
+            if (Bound(nameof(TargetPsnr)))
+            {
+                if (options.Width is not null)
+                    throw new HsiException(HsiErrorKind.InvalidArgument, "-TargetPsnr varies the rate, and with it the network; -Layers and -Width fix the network. Give one or the other.");
+                (options with { Bpppb = PsnrTarget.FirstRate }).Validate();
                 return;
             }
             options.Validate();
@@ -149,7 +162,8 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
         string target = ParameterSetName == OutDirSet
             ? System.IO.Path.Combine(ResolveOutputPath(OutputDirectory), SafeFileName(cube.Name) + Extension)
             : ResolveOutputPath(OutFile);
-        string what = Codec != CodecId.Inr ? $"{Codec} at {options.Bpppb} bpppb"
+        string what = Bound(nameof(TargetPsnr)) ? $"{(Codec == CodecId.Inr ? options.Recipe + " INR" : Codec.ToString())}, smallest archive reaching {TargetPsnr} dB"
+            : Codec != CodecId.Inr ? $"{Codec} at {options.Bpppb} bpppb"
             : options.Layers is null ? $"{options.Recipe} INR within {options.Bpppb} bpppb"
             : $"{options.Recipe} INR, {options.Layers}×{options.Width} network";
         if (!ShouldProcess(target, $"Compress {cube.Shape} cube '{cube.Name}' ({what})")) return;
@@ -176,7 +190,9 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
         try
         {
             var result = RunWithProgress<FitProgress, CompressionResult>(
-                (progress, ct) => CubeCompressor.Compress(cube, Codec, options, Bound(nameof(TileSize)) ? TileSize : null, progress, ct),
+                (progress, ct) => Bound(nameof(TargetPsnr))
+                    ? PsnrTarget.Compress(cube, Codec, options, TargetPsnr, Bound(nameof(TileSize)) ? TileSize : null, progress, ct)
+                    : CubeCompressor.Compress(cube, Codec, options, Bound(nameof(TileSize)) ? TileSize : null, progress, ct),
                 p =>
                 {
                     record.StatusDescription = $"{p.Stage}: iteration {p.Iteration}/{p.TotalIterations}, PSNR {p.CurrentPsnr:0.00} dB (best {p.BestPsnr:0.00})";
@@ -185,7 +201,7 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
                     WriteProgress(record);
                 });
             foreach (var t in result.Trials)
-                WriteVerbose($"search {t.Layers}×{t.Width}: {t.Psnr:0.00} dB at {t.Bpppb:0.####} bpppb in {t.Seconds:0.0} s");
+                WriteVerbose($"{(Bound(nameof(TargetPsnr)) ? "rate trial" : "search")} {t.Layers}×{t.Width}: {t.Psnr:0.00} dB at {t.Bpppb:0.####} bpppb in {t.Seconds:0.0} s");
             if (result.Tiles > 1)
                 WriteVerbose($"'{cube.Name}': {result.Tiles} tiles coded independently with {result.TileCodec}; tile 1: {result.Variant}");
             if (result.StoppedEarly)

@@ -147,3 +147,25 @@ Describe 'Cancellation' {
         $ps.Dispose()
     }
 }
+
+Describe '-TargetPsnr' {
+    It 'writes the smallest archive that reaches the PSNR, and says so' {
+        $p = Join-Path $TestDrive 'target.hsiinr'
+        $a = $crop | Compress-HsiCube -Codec PcaDct -TargetPsnr 40 -OutFile $p -Verbose 4>&1 | Tee-Object -Variable out | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $a.Psnr | Should -BeGreaterOrEqual 40
+        (Expand-HsiCube -LiteralPath $p | Measure-HsiPsnr -Reference $crop).Psnr | Should -BeGreaterOrEqual 40
+        $trials = @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'rate trial*' })
+        $trials.Count | Should -BeGreaterThan 1
+        $a.Variant | Should -BeLike "*; $($trials.Count) rate trials"
+        # A lower target never needs a larger file.
+        ($crop | Compress-HsiCube -Codec PcaDct -TargetPsnr 36 -OutFile (Join-Path $TestDrive 'lower.hsiinr')).Bytes | Should -BeLessThan $a.Bytes
+    }
+
+    It 'refuses <Case>' -ForEach @(
+        @{ Case = '-Bpppb with it'; Extra = @{ Bpppb = 0.5 } }
+        @{ Case = 'a fixed network'; Extra = @{ Layers = 3; Width = 24 } }
+    ) {
+        Get-ErrorId { $crop | Compress-HsiCube -TargetPsnr 40 @Extra -OutFile (Join-Path $TestDrive 'refused.hsiinr') } | Should -BeLike 'HsiInr.InvalidArgument,*'
+        Test-Path (Join-Path $TestDrive 'refused.hsiinr') | Should -BeFalse
+    }
+}
