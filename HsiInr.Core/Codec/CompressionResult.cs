@@ -6,7 +6,7 @@ namespace HsiInr.Core.Codec;
 public sealed record SearchTrial(int Layers, int Width, double Psnr, double Bpppb, double Seconds);
 
 /// <summary>What an encode produced: the archive bytes and the figures that describe them.</summary>
-public sealed class CompressionResult
+public sealed record CompressionResult
 {
     public required byte[] Archive { get; init; }
     public required ArchiveHeader Header { get; init; }

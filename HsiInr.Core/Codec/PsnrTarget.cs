@@ -78,26 +78,12 @@ public static class PsnrTarget
             string why = outOfTime ? $"-MaxSeconds ran out after {trials.Count} trials" : $"not reached at {MaxRate} bpppb";
             throw new HsiException(HsiErrorKind.InvalidArgument, $"-TargetPsnr {targetPsnr} dB: {why} ({missed}). Lower -TargetPsnr{(outOfTime ? " or raise -MaxSeconds" : "")}.");
         }
-        return new CompressionResult
+        return best with
         {
-            Archive = best.Archive,
-            Header = best.Header,
-            Layers = best.Layers,
-            Width = best.Width,
-            Precision = best.Precision,
-            Rank = best.Rank,
-            WeightBits = best.WeightBits,
-            Psnr = best.Psnr,
             EncodeSeconds = clock.Elapsed.TotalSeconds,
-            Iterations = best.Iterations,
-            BestIteration = best.BestIteration,
             StoppedEarly = outOfTime || best.StoppedEarly,
             Trials = trials,
-            Device = best.Device,
             Variant = $"{best.Variant}; {trials.Count} rate trials",
-            PaperBpppbOverride = best.PaperBpppbOverride,
-            Tiles = best.Tiles,
-            TileCodec = best.TileCodec,
         };
     }
 
