@@ -14,8 +14,8 @@ namespace HsiInr.Core.Codec.Inr;
 /// </summary>
 public static class CompactCodec
 {
-    /// <summary>Expected coded bits per weight as a fraction of the nominal bit depth, for sizing the network before
-    /// training; the rate controller corrects the real size afterwards.</summary>
+    /// <summary>Expected coded bits per weight as a fraction of the nominal bit depth, for the size formula that gives
+    /// the first guess of the width (and the rank cap); the width is then fixed by coding the initialised network.</summary>
     public const double CodingEfficiency = 1.0;
     /// <summary>The same for the spectral basis, coded as differences between bands (payload kind 3): 0.44–0.53 of
     /// its nominal size on the four swept scenes (bench/results/coding.md).</summary>

@@ -69,7 +69,7 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
         for (int t = 0; t < Codes.Length; t++)
         {
             var coder = new TensorCoder(kind, TensorBits[t], BandDifferenced(kind, t, Layers) ? shapes[t].Cols : 0);
-            foreach (int c in Codes[t]) coder.Encode(enc, c);
+            for (int i = 0; i < Codes[t].Length; i++) coder.Encode(enc, Codes[t], i);
         }
         byte[] stream = enc.Finish();
         var buf = new byte[FixedBytes(Layers, Width, Rank, Bands) + stream.Length];
@@ -140,7 +140,7 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
             {
                 var coder = new TensorCoder(kind, tensorBits[t], BandDifferenced(kind, t, layers) ? shapes[t].Cols : 0);
                 codes[t] = new int[(long)shapes[t].Rows * shapes[t].Cols];
-                for (int i = 0; i < codes[t].Length; i++) codes[t][i] = coder.Decode(dec, path);
+                for (int i = 0; i < codes[t].Length; i++) codes[t][i] = coder.Decode(dec, codes[t], i, path);
                 if (dec.IsCorrupt) throw Bad("The coded weights end before all weights were read.", path);
             }
         }
@@ -167,8 +167,6 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
         private readonly AdaptiveBitTree? tree;
         private readonly AdaptiveIntegerModel gamma = new();
         private readonly AdaptiveBitModel sign = new();
-        /// <summary>Band-differenced only: the codes coded so far (the row above is rowLength back).</summary>
-        private readonly List<int> history = [];
 
         /// <param name="rowLength">Columns of a band-differenced tensor; 0 for any other.</param>
         public TensorCoder(byte kind, int bits, int rowLength)
@@ -180,15 +178,15 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
             tree = wideTopBits ? new AdaptiveBitTree(WideModelBits) : bits <= MaxTreeBits && rowLength == 0 ? new AdaptiveBitTree(bits) : null;
         }
 
-        private int Above => history.Count >= rowLength ? history[^rowLength] : 0;
+        /// <summary>The code one row up in the tensor (0 in the first row): <paramref name="codes"/> holds every code
+        /// before <paramref name="i"/>, on both sides.</summary>
+        private int Above(int[] codes, int i) => i >= rowLength ? codes[i - rowLength] : 0;
 
-        public void Encode(RangeEncoder enc, int code)
+        /// <summary>Codes codes[i].</summary>
+        public void Encode(RangeEncoder enc, int[] codes, int i)
         {
-            if (rowLength > 0)
-            {
-                gamma.EncodeSigned(enc, code - Above, sign);
-                history.Add(code);
-            }
+            int code = codes[i];
+            if (rowLength > 0) gamma.EncodeSigned(enc, code - Above(codes, i), sign);
             else if (wideTopBits)
             {
                 int low = bits - WideModelBits, u = code + max;
@@ -199,10 +197,11 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
             else gamma.EncodeSigned(enc, code, sign);
         }
 
-        public int Decode(RangeDecoder dec, string? path)
+        /// <summary>Decodes the code at <paramref name="i"/>; the ones before it are already in <paramref name="codes"/>.</summary>
+        public int Decode(RangeDecoder dec, int[] codes, int i, string? path)
         {
             int c;
-            if (rowLength > 0) c = (int)Math.Clamp((long)Above + gamma.DecodeSigned(dec, sign), int.MinValue, int.MaxValue);
+            if (rowLength > 0) c = (int)Math.Clamp((long)Above(codes, i) + gamma.DecodeSigned(dec, sign), int.MinValue, int.MaxValue);
             else if (wideTopBits)
             {
                 int low = bits - WideModelBits;
@@ -210,7 +209,6 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
             }
             else c = tree is not null ? tree.Decode(dec) - max : gamma.DecodeSigned(dec, sign);
             if (c < -max || c > max) throw Bad($"Weight code {c} outside ±{max}.", path);
-            if (rowLength > 0) history.Add(c);
             return c;
         }
     }

@@ -177,7 +177,7 @@ public static class InrPayloads
             return new InrDescription(c.Layers, c.Width, c.Rank, c.Bits, WeightPrecision.Single,
                 PaperBpppb(h, c.Layers, c.Width, c.Rank, c.Bits, WeightPrecision.Single));
         }
-        var p = Plain(h, payload, path);
+        var p = InrPayload.Parse(payload.Span, h.Bands, path);
         return new InrDescription(p.Layers, p.Width, 0, 0, p.Precision, PaperBpppb(h, p.Layers, p.Width, 0, 0, p.Precision));
     }
 
@@ -194,7 +194,5 @@ public static class InrPayloads
     public static HsiCube Decode(ArchiveHeader h, ReadOnlyMemory<byte> payload, string? path, Device device, PixelRegion? region = null) =>
         IsCompact(h)
             ? ArchiveHeaders.ToCube(InrCodec.WindowHeader(h, region), CompactCodec.DecodeSamples(h, CompactPayload.Parse(payload.Span, h.Bands, path), device, region: region))
-            : InrCodec.Decode(h, Plain(h, payload, path), device, region: region);
-
-    private static InrPayload Plain(ArchiveHeader h, ReadOnlyMemory<byte> payload, string? path) => InrPayload.Parse(payload.Span, h.Bands, path);
+            : InrCodec.Decode(h, InrPayload.Parse(payload.Span, h.Bands, path), device, region: region);
 }
