@@ -77,6 +77,17 @@ public class CompactCodecTests
     }
 
     [Fact]
+    public void WiderTrunksTrainAtASmallerPeakRate()
+    {
+        // Up to 64 wide the full rate; above, × √(64 / width) (a 198-wide trunk at the full rate never fitted).
+        Assert.Equal(CompactDefaults.LearningRate, CompactDefaults.LearningRateFor(8));
+        Assert.Equal(CompactDefaults.LearningRate, CompactDefaults.LearningRateFor(64));
+        Assert.Equal(CompactDefaults.LearningRate / 2, CompactDefaults.LearningRateFor(256), 12);
+        Assert.Equal(2e-4, new InrOptions { Recipe = InrRecipe.Paper }.LearningRateOrDefault(256));
+        Assert.Equal(1e-3, new InrOptions { LearningRate = 1e-3 }.LearningRateOrDefault(256));
+    }
+
+    [Fact]
     public void AHealthyFitIsLeftAlone() => Assert.DoesNotContain("recovered", Fitted.Value.Result.Variant);
 
     [Fact]

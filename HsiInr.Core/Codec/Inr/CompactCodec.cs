@@ -46,7 +46,7 @@ public static class CompactCodec
         var schedule = new CompactSchedule
         {
             Iterations = o.IterationsOrDefault,
-            PeakLearningRate = o.LearningRateOrDefault,
+            PeakLearningRate = o.LearningRateOrDefault(arch.Width),
             SampleFraction = sampleFraction,
             ChunkPixels = o.ChunkPixels,
         };

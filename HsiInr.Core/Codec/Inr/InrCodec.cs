@@ -134,7 +134,7 @@ public static class InrCodec
         using (var gen = new Generator((ulong)o.Seed))
             model.InitializeSiren(gen);
         model.to(device);
-        return new SirenTrainer(model, coords, target, o.LearningRateOrDefault, o.Precision, o.ChunkPixels);
+        return new SirenTrainer(model, coords, target, o.LearningRateOrDefault(width), o.Precision, o.ChunkPixels);
     }
 
     /// <summary>The header describing just <paramref name="region"/> of the image (for wrapping a window's samples).</summary>
