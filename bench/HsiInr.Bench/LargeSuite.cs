@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using HsiInr.Core.Codec.Container;
-using HsiInr.Core.Codec.Inr;
 
 namespace HsiInr.Bench;
 
@@ -17,7 +16,7 @@ public static class LargeSuite
     public const string Name = "large";
     public static readonly (int H, int W, int B)[] DefaultSizes = [(614, 512, 224), (2048, 2048, 224)];
     public static readonly string[] DefaultCodecs = ["Inr", "PcaJpeg2000"];
-    /// <summary>INR iterations per tile: the default 8500 would take about an hour per 64 tiles on two cores.</summary>
+    /// <summary>INR iterations per tile: the default 6000 would take about an hour per 64 tiles on two cores.</summary>
     public const int DefaultIterations = 200;
     /// <summary>
     /// The children's malloc settings: hugetlb as for every point, plus a fixed 1 MiB mmap threshold. glibc otherwise
@@ -126,7 +125,7 @@ public static class LargeSuite
         sb.AppendLine("loaded to measure PSNR. *Cube* is the cube's float32 size in MiB and *RSS/cube* the ratio of the two.");
         sb.AppendLine("*seconds*: compress = the encode after the import (import seconds in the next column), expand/region = decode.");
         sb.AppendLine($"The children ran with `GLIBC_TUNABLES={GlibcTunables}` (see docs/codec.md, large scenes).");
-        sb.AppendLine($"INR rows fit each tile for a **reduced** iteration count (the *it/tile* column; the default is {CompactDefaults.Iterations}) to keep");
+        sb.AppendLine($"INR rows fit each tile for a **reduced** iteration count (the *it/tile* column; the default is 6000) to keep");
         sb.AppendLine("the run within about an hour on two shared cores: their PSNR is below what the default gives, their time per tile");
         sb.AppendLine("grows with the iterations, their memory does not. Seconds are wall time on a machine shared with other jobs.");
         sb.AppendLine();

@@ -78,9 +78,7 @@ public sealed record InrOptions
 /// <summary>Defaults of the compact recipe, chosen on the benchmark (docs/codec.md records the measurements).</summary>
 public static class CompactDefaults
 {
-    /// <summary>Steps of <see cref="PixelsPerStep"/> pixels: 8500 × 1500 beat 6000 × 2500 by 0.2–0.5 dB in less time
-    /// (docs/codec.md).</summary>
-    public const int Iterations = 8500;
+    public const int Iterations = 6000;
     public const int SearchIterations = 0;
     /// <summary>Peak rate of a trunk up to <see cref="LearningRateWidth"/> wide; 2.5e-4 before the trunk became shallower.
     /// At 6 layers 5e-4 gained 0.4–1.4 dB over 2.5e-4 (docs/codec.md).</summary>
@@ -95,5 +93,5 @@ public static class CompactDefaults
     /// better within the same bytes; docs/codec.md).</summary>
     public const int Layers = 6;
     /// <summary>Pixels drawn (without repetition) for each step; smaller images train full-batch.</summary>
-    public const int PixelsPerStep = 1500;
+    public const int PixelsPerStep = 2500;
 }
