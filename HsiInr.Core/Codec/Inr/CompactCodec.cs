@@ -50,10 +50,7 @@ public static class CompactCodec
             SampleFraction = sampleFraction,
             ChunkPixels = o.ChunkPixels,
         };
-        var model = new CompactSiren(arch.Layers, arch.Width, arch.Rank, cube.Bands, o.Omega0);
-        using (var gen = new Generator((ulong)o.Seed))
-        using (var basis = pca.Basis.narrow(1, 0, arch.Rank))
-            model.Initialize(gen, basis, pca.Mean);
+        var model = InitialisedModel(arch, cube.Bands, pca, o);
         model.to(device);
         using var trainer = new CompactTrainer(model, coords, target, schedule, o.Seed);
 
@@ -213,11 +210,8 @@ public static class CompactCodec
         {
             if (sizes.TryGetValue(width, out long known)) return known;
             using var scope = NewDisposeScope();
-            using var model = new CompactSiren(guess.Layers, width, guess.Rank, header.Bands, o.Omega0);
-            using (var gen = new Generator((ulong)o.Seed))
-            using (var basis = pca.Basis.narrow(1, 0, guess.Rank))
-                model.Initialize(gen, basis, pca.Mean);
             var arch = guess with { Width = width };
+            using var model = InitialisedModel(arch, header.Bands, pca, o);
             byte[] payload = BuildWithCoarsening(model.OrderedParameters(), arch, header.Bands, o.WeightBits,
                 CompactPayload.DefaultTensorBits(guess.Layers, o.WeightBits), (float)o.Omega0, 1.0);
             return sizes[width] = ArchiveFormat.ArchiveSize(header, payload.Length);
@@ -229,6 +223,17 @@ public static class CompactCodec
             while (w > MinWidth && Size(w) > limit) w--;
         // Nothing codes within the limit: keep the formula's width and let the rate controller coarsen the grid.
         return Size(w) <= limit ? guess with { Width = w } : guess;
+    }
+
+    /// <summary>The network training starts from: SIREN initialisation from the seed, the PCA basis and mean. The
+    /// sizing codes exactly this network, so it must be built the same way there and in <see cref="Compress"/>.</summary>
+    private static CompactSiren InitialisedModel(Architecture arch, int bands, PcaSpectrum pca, InrOptions o)
+    {
+        var model = new CompactSiren(arch.Layers, arch.Width, arch.Rank, bands, o.Omega0);
+        using (var gen = new Generator((ulong)o.Seed))
+        using (var basis = pca.Basis.narrow(1, 0, arch.Rank))
+            model.Initialize(gen, basis, pca.Mean);
+        return model;
     }
 
     /// <summary>Steps for the current weights: the finest grid (coarsening 1) if it fits the budget, else the least

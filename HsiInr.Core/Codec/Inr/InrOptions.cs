@@ -83,12 +83,14 @@ public static class CompactDefaults
     /// <summary>Peak rate of a trunk up to <see cref="LearningRateWidth"/> wide; 2.5e-4 before the trunk became shallower.
     /// At 6 layers 5e-4 gained 0.4–1.4 dB over 2.5e-4 (docs/codec.md).</summary>
     public const double LearningRate = 5e-4;
+    /// <summary>The widest trunk that trains at the full <see cref="LearningRate"/>.</summary>
     public const int LearningRateWidth = 64;
 
     /// <summary>The peak rate for a trunk this wide: <see cref="LearningRate"/> scaled by √(64 / width) above 64. Each
     /// Adam step moves a pre-activation by about ω0 · rate · √fan-in, so wider trunks need a smaller rate: at 5e-4 a
     /// 198-wide trunk never left 35 dB (abu-beach-1 at 0.4), at 2.8e-4 it reached 55.9 dB.</summary>
     public static double LearningRateFor(int width) => LearningRate * Math.Min(1.0, Math.Sqrt((double)LearningRateWidth / Math.Max(1, width)));
+
     /// <summary>Sine layers of the trunk: 4–6 beat 8–12 on every scene and rate measured (shallower and wider trains
     /// better within the same bytes; docs/codec.md).</summary>
     public const int Layers = 6;
