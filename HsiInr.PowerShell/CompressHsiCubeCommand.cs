@@ -187,12 +187,13 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
 
         int activity = 1;
         var record = new ProgressRecord(activity, $"Compress-HsiCube {cube.Name}", "starting");
+        int? tileSize = Bound(nameof(TileSize)) ? TileSize : null;
         try
         {
             var result = RunWithProgress<FitProgress, CompressionResult>(
                 (progress, ct) => Bound(nameof(TargetPsnr))
-                    ? PsnrTarget.Compress(cube, Codec, options, TargetPsnr, Bound(nameof(TileSize)) ? TileSize : null, progress, ct)
-                    : CubeCompressor.Compress(cube, Codec, options, Bound(nameof(TileSize)) ? TileSize : null, progress, ct),
+                    ? PsnrTarget.Compress(cube, Codec, options, TargetPsnr, tileSize, progress, ct)
+                    : CubeCompressor.Compress(cube, Codec, options, tileSize, progress, ct),
                 p =>
                 {
                     record.StatusDescription = $"{p.Stage}: iteration {p.Iteration}/{p.TotalIterations}, PSNR {p.CurrentPsnr:0.00} dB (best {p.BestPsnr:0.00})";
