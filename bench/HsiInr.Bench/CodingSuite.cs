@@ -13,7 +13,8 @@ namespace HsiInr.Bench;
 /// Entropy coding of the compact INR's weights (issue 6): the adaptive range coder the format uses against zstd
 /// (ZstdSharp, levels 19 and 22) and Brotli (quality 11) on the same integer codes, and against the codes' zero-order
 /// entropy. Each scene is compressed once with the compact defaults (seed 1); the archives are kept under
-/// bench/work/coding/ so a rerun only re-measures.
+/// bench/work/coding/ so a rerun only re-measures, and each row names the commit that wrote its archive (delete the
+/// folder after a codec change).
 /// </summary>
 public static class CodingSuite
 {
@@ -52,18 +53,22 @@ public static class CodingSuite
             foreach (double rate in rates)
             {
                 string archive = Path.Combine(work, $"{scene.Name}-{rate.ToString("0.###", CultureInfo.InvariantCulture)}.hsiinr");
+                // The commit that wrote the archive, which is the one its codes come from: a cached archive may be older
+                // than this run's code.
+                string writtenBy = archive + ".commit";
                 if (!File.Exists(archive))
                 {
                     Console.WriteLine($"[coding] {scene.Name} @ {rate} bpppb: compressing (compact defaults, seed 1) ...");
                     var cube = CubeFile.Read(scene.Source);
                     var result = InrCodec.Compress(cube, new InrOptions { Bpppb = rate, Seed = 1 });
                     File.WriteAllBytes(archive, result.Archive);
+                    File.WriteAllText(writtenBy, commit);
                 }
                 var row = Measure(archive);
                 row.Scene = scene.Name;
                 row.TargetBpppb = rate;
                 row.Machine = machine;
-                row.Commit = commit;
+                row.Commit = File.Exists(writtenBy) ? File.ReadAllText(writtenBy).Trim() : "unknown (cached archive)";
                 rows.Add(row);
                 Console.WriteLine($"[coding] {scene.Name} @ {rate}: range coder kind 2 {row.Kind2Bytes} B, kind 3 {row.Kind3Bytes} B, entropy {row.EntropyBytes:0} B, zstd-22 {row.Zstd22Bytes} B, brotli-11 {row.Brotli11Bytes} B");
             }
