@@ -61,6 +61,8 @@ public class CompactCodecTests
         }, CancellationToken.None);
         Assert.True(justAfter > 100 * beforeBlowUp, $"the blow-up must be real: {beforeBlowUp} -> {justAfter}");
         Assert.InRange(trainer.Recoveries, 1, 3);
+        // The guard rebuilds Adam: the rebuilt one keeps the schedule's β2.
+        Assert.Equal(CompactDefaults.AdamBeta2, trainer.AdamBeta2);
         Assert.True(trainer.Mse() < 2 * beforeBlowUp, $"final MSE {trainer.Mse()} vs {beforeBlowUp} before the blow-up");
     }
 

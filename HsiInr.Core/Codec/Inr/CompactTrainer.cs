@@ -18,6 +18,8 @@ public sealed record CompactSchedule
     public double SampleFraction { get; init; } = 1.0;
     public int EvalInterval { get; init; } = 25;
     public int ChunkPixels { get; init; } = 16384;
+    /// <summary>Adam's second-moment decay (<see cref="CompactDefaults.AdamBeta2"/>).</summary>
+    public double AdamBeta2 { get; init; } = CompactDefaults.AdamBeta2;
 }
 
 /// <summary>
@@ -55,9 +57,14 @@ public sealed class CompactTrainer : IDisposable
         this.coords = coords;
         this.target = target;
         this.schedule = schedule;
-        optimizer = optim.Adam(model.parameters(), schedule.PeakLearningRate);
+        optimizer = NewAdam();
         sampler = new Generator((ulong)seed + 1);
     }
+
+    private optim.Optimizer NewAdam() => optim.Adam(Model.parameters(), schedule.PeakLearningRate, beta2: schedule.AdamBeta2);
+
+    /// <summary>Adam's β2 as the optimizer has it (its state is rebuilt after a divergence).</summary>
+    public double AdamBeta2 => ((TorchSharp.Modules.Adam.ParamGroup)optimizer.ParamGroups.First()).Betas.Item2;
 
     /// <summary>The iteration where the float phase ends and the caller fixes the quantisation.</summary>
     public int QuantStart => (int)Math.Round(schedule.Iterations * (1 - schedule.QuantisedFraction));
@@ -141,7 +148,7 @@ public sealed class CompactTrainer : IDisposable
         if (lastGood is null || (double.IsFinite(smoothedMse) && smoothedMse < DivergenceFactor * bestSmoothedMse)) return;
         Load(lastGood);
         optimizer.Dispose();
-        optimizer = optim.Adam(Model.parameters(), schedule.PeakLearningRate);
+        optimizer = NewAdam();
         rateScale *= 0.5;
         smoothedMse = bestSmoothedMse;
         Recoveries++;
