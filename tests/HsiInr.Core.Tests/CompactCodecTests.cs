@@ -89,6 +89,21 @@ public class CompactCodecTests
         Assert.Equal(1e-3, new InrOptions { LearningRate = 1e-3 }.LearningRateOrDefault(256));
     }
 
+    [Theory]
+    [InlineData(6000, 0.05, 5700)] // the default: 5 % of a full fit
+    [InlineData(1000, 0.05, 800)]  // a short fit still gets MinQuantisedSteps
+    [InlineData(300, 0.05, 150)]   // and a very short one half its steps
+    [InlineData(400, 0.0, 400)]    // 0 = no quantised phase
+    public void TheQuantisedPhaseIsTheLastFewPercentButNeverTooShort(int iterations, double fraction, int start)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var model = new CompactSiren(2, 8, 2, 10);
+        var schedule = new CompactSchedule { Iterations = iterations, QuantisedFraction = fraction };
+        using var trainer = new CompactTrainer(model, TorchSharp.torch.zeros(4, 2), TorchSharp.torch.zeros(4, 10), schedule, 1);
+        Assert.Equal(start, trainer.QuantStart);
+        Assert.Equal(CompactDefaults.QuantisedFraction, new CompactSchedule().QuantisedFraction);
+    }
+
     [Fact]
     public void AHealthyFitIsLeftAlone() => Assert.DoesNotContain("recovered", Fitted.Value.Result.Variant);
 

@@ -12,8 +12,10 @@ public sealed record CompactSchedule
     public double WarmupFraction { get; init; } = 0.05;
     /// <summary>The cosine decay ends at this fraction of the peak rate.</summary>
     public double FinalLearningRateFraction { get; init; } = 0.02;
-    /// <summary>Fraction of iterations (at the end) trained with fake-quantised weights.</summary>
-    public double QuantisedFraction { get; init; } = 0.6;
+    /// <summary>Fraction of iterations (at the end) trained with fake-quantised weights; 0 = none.</summary>
+    public double QuantisedFraction { get; init; } = CompactDefaults.QuantisedFraction;
+    /// <summary>The quantised phase is at least this many steps (half the iterations at most) when there is one.</summary>
+    public int MinQuantisedSteps { get; init; } = CompactDefaults.MinQuantisedSteps;
     /// <summary>Pixels per step as a fraction of the image (1 = full batch). Below 1, quality is checked on the full grid every <see cref="EvalInterval"/> steps.</summary>
     public double SampleFraction { get; init; } = 1.0;
     public int EvalInterval { get; init; } = 25;
@@ -67,7 +69,9 @@ public sealed class CompactTrainer : IDisposable
     public double AdamBeta2 => ((TorchSharp.Modules.Adam.ParamGroup)optimizer.ParamGroups.First()).Betas.Item2;
 
     /// <summary>The iteration where the float phase ends and the caller fixes the quantisation.</summary>
-    public int QuantStart => (int)Math.Round(schedule.Iterations * (1 - schedule.QuantisedFraction));
+    public int QuantStart => schedule.QuantisedFraction <= 0 ? schedule.Iterations
+        : schedule.Iterations - Math.Max((int)Math.Round(schedule.Iterations * schedule.QuantisedFraction),
+            Math.Min(schedule.MinQuantisedSteps, schedule.Iterations / 2));
 
     private double LearningRate(int it)
     {
