@@ -70,8 +70,8 @@ public static class CompactCodec
         }
 
         // Float phase, stopping where quantisation-aware training begins (or at the time budget, keeping a share for QAT).
-        TimeSpan? floatDeadline = deadline is { } dl ? dl * ((double)trainer.QuantStart / schedule.Iterations) : null;
-        bool completed = trainer.Train(clock, floatDeadline, Report, ct, stopAfter: trainer.QuantStart);
+        TimeSpan? floatDeadline = deadline is { } dl ? dl * ((double)schedule.QuantStart / schedule.Iterations) : null;
+        bool completed = trainer.Train(clock, floatDeadline, Report, ct, stopAfter: schedule.QuantStart);
 
         // Rate control on the real coded size, then train with the quantiser in the loop.
         int[] tensorBits = CompactPayload.DefaultTensorBits(arch.Layers, bits);

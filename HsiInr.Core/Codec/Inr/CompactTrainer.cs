@@ -16,6 +16,9 @@ public sealed record CompactSchedule
     public double QuantisedFraction { get; init; } = CompactDefaults.QuantisedFraction;
     /// <summary>The quantised phase is at least this many steps (half the iterations at most) when there is one.</summary>
     public int MinQuantisedSteps { get; init; } = CompactDefaults.MinQuantisedSteps;
+    /// <summary>The iteration where the float phase ends and the caller fixes the quantisation.</summary>
+    public int QuantStart => QuantisedFraction <= 0 ? Iterations
+        : Iterations - Math.Max((int)Math.Round(Iterations * QuantisedFraction), Math.Min(MinQuantisedSteps, Iterations / 2));
     /// <summary>Pixels per step as a fraction of the image (1 = full batch). Below 1, quality is checked on the full grid every <see cref="EvalInterval"/> steps.</summary>
     public double SampleFraction { get; init; } = 1.0;
     public int EvalInterval { get; init; } = 25;
@@ -67,11 +70,6 @@ public sealed class CompactTrainer : IDisposable
 
     /// <summary>Adam's β2 as the optimizer has it (its state is rebuilt after a divergence).</summary>
     public double AdamBeta2 => ((TorchSharp.Modules.Adam.ParamGroup)optimizer.ParamGroups.First()).Betas.Item2;
-
-    /// <summary>The iteration where the float phase ends and the caller fixes the quantisation.</summary>
-    public int QuantStart => schedule.QuantisedFraction <= 0 ? schedule.Iterations
-        : schedule.Iterations - Math.Max((int)Math.Round(schedule.Iterations * schedule.QuantisedFraction),
-            Math.Min(schedule.MinQuantisedSteps, schedule.Iterations / 2));
 
     private double LearningRate(int it)
     {

@@ -100,8 +100,8 @@ public static class CompactDefaults
     public const double AdamBeta2 = 0.9;
     /// <summary>Share of the steps, at the end, trained with the quantiser in the loop (at least
     /// <see cref="MinQuantisedSteps"/>). With Adam β2 = 0.9 a short phase is enough to adapt to the grid, and the grid
-    /// is then fitted to nearly final weights: 5 % beat 60 % on all eleven points measured (+0.04 to +0.63 dB) and 20 %
-    /// (docs/codec.md).</summary>
+    /// is then fitted to nearly final weights: 5 % beat 60 % on 10 of 11 points measured (+0.04 to +0.63 dB), and beat
+    /// 10 % and 20 % (docs/codec.md).</summary>
     public const double QuantisedFraction = 0.05;
     /// <summary>The fewest quantised steps (half the fit at most), so short fits still adapt to the grid.</summary>
     public const int MinQuantisedSteps = 200;
