@@ -6,16 +6,17 @@ using HsiInr.Core.Cube;
 
 namespace HsiInr.Core.Codec;
 
-/// <summary>Compresses a cube with any codec, tiling it when asked or when it is large (<see cref="TileGrid"/>).</summary>
+/// <summary>Compresses a cube with any codec, tiling it when asked or when it is large (<see cref="TileGrid"/>, <see cref="CompactTiling"/>).</summary>
 public static class CubeCompressor
 {
     /// <param name="codec">The codec of the cube, or of each tile when tiled.</param>
     /// <param name="options">INR settings; for a baseline only <see cref="InrOptions.Bpppb"/> and <see cref="InrOptions.Seed"/> count.</param>
-    /// <param name="tileSize">Null: tile automatically above <see cref="TileGrid.AutoTileSamples"/>; 0: never; n: tiles of at most n × n pixels.</param>
+    /// <param name="tileSize">Null: tile automatically (the compact INR codec above <see cref="CompactTiling.MaxTrunkSide"/>
+    /// pixels a side when the rate allows, any codec above <see cref="TileGrid.AutoTileSamples"/>); 0: never; n: tiles of at most n × n pixels.</param>
     public static CompressionResult Compress(HsiCube cube, CodecId codec, InrOptions options, int? tileSize = null,
         IProgress<FitProgress>? progress = null, CancellationToken ct = default)
     {
-        var tiles = TileGrid.Plan(cube.Height, cube.Width, cube.Bands, tileSize);
+        var tiles = TileGrid.Plan(cube.Height, cube.Width, cube.Bands, tileSize ?? CompactTiling.AutoTileSize(cube, codec, options));
         return tiles is null ? CompressOne(cube, codec, options, progress, ct) : TiledCodec.Compress(cube, tiles, codec, options, progress, ct);
     }
 

@@ -10,8 +10,9 @@ public static class CodecRunner
 {
     public static CompressionResult Compress(HsiCube cube, Variant variant, PointSpec spec, IProgress<FitProgress>? progress, CancellationToken ct = default)
     {
+        // What Compress-HsiCube runs without -TileSize: the compact codec tiles scenes larger than one trunk fits well.
         if (variant.Inr is { } options)
-            return InrCodec.Compress(cube, options(spec), progress, ct);
+            return CubeCompressor.Compress(cube, CodecId.Inr, options(spec), tileSize: null, progress, ct);
         double target = spec.TargetBpppb ?? throw new ArgumentException($"{variant.Label} needs a target rate.");
         try
         {

@@ -151,14 +151,21 @@ public static class CompactCodec
         int rank = o.Rank is { } given ? Math.Min(given, header.Bands) : AutoRank(header, pca, budget, o.WeightBits);
         if (o.Width is { } w) return new Architecture(layers, w, rank);
         if (budget is not { } limit) throw new HsiException(HsiErrorKind.InvalidArgument, "Give -Bpppb, or -Layers and -Width.");
-        int best = 0;
-        for (int width = MinWidth; width <= MaxWidth; width++)
-            if (EstimatedBytes(header, layers, width, rank, o.WeightBits) <= limit) best = width;
-            else break;
+        int best = WidestWithin(header, layers, rank, o.WeightBits, limit);
         if (best == 0)
             throw new HsiException(HsiErrorKind.InvalidArgument,
                 $"No compact network fits {o.Bpppb} bpppb for a {header.Height}×{header.Width}×{bands} cube (a {layers}-layer, width-4, rank-{rank} network needs about {EstimatedBytes(header, layers, 4, rank, o.WeightBits) * 8.0 / header.SampleCount:0.####} bpppb). Raise -Bpppb or lower -Rank/-Layers.");
         return new Architecture(layers, best, rank);
+    }
+
+    /// <summary>The widest trunk whose <see cref="EstimatedBytes"/> is within <paramref name="limit"/>; 0 if none.</summary>
+    public static int WidestWithin(ArchiveHeader header, int layers, int rank, int bits, long limit)
+    {
+        int best = 0;
+        for (int width = MinWidth; width <= MaxWidth; width++)
+            if (EstimatedBytes(header, layers, width, rank, bits) <= limit) best = width;
+            else break;
+        return best;
     }
 
     private static int AutoRank(ArchiveHeader header, PcaSpectrum pca, long? budget, int bits)
