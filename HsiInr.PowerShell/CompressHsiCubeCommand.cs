@@ -86,7 +86,7 @@ public sealed class CompressHsiCubeCommand : HsiCmdlet
     [Parameter]
     public DeviceKind Device { get; set; } = DeviceKind.Auto;
 
-    /// <summary>Largest tile side in pixels; 0 never tiles; unbound tiles automatically above TileGrid.AutoTileSamples.</summary>
+    /// <summary>Largest tile side in pixels; 0 never tiles; unbound tiles automatically (CompactTiling, TileGrid.AutoTileSamples).</summary>
     [Parameter]
     [ValidateRange(0, 65535)]
     public int TileSize { get; set; }

@@ -51,3 +51,33 @@ Describe 'Tiled archives' {
         Get-ErrorId $Run | Should -BeLike $Id
     }
 }
+
+Describe 'Tiling chosen by the compact codec' {
+    BeforeAll {
+        # 130 × 130 pixels (over the 15 000 one trunk codes whole) from the 64 × 64 sample repeated side by side.
+        $sample = Import-HsiCube -LiteralPath (Get-SamplePath)
+        $bands = $sample.Bands
+        $data = [float[]]::new(130 * 130 * $bands)
+        for ($row = 0; $row -lt 130; $row++) {
+            for ($col = 0; $col -lt 130; $col += 64) {
+                $run = [math]::Min(64, 130 - $col)
+                [Array]::Copy($sample.Data, ($row % 64) * 64 * $bands, $data, ($row * 130 + $col) * $bands, $run * $bands)
+            }
+        }
+        $script:mosaic = [HsiInr.Core.Cube.HsiCube]::new('mosaic', 130, 130, $bands, $data, $sample.OriginalType)
+        $script:quick = @{ Iterations = 30; Device = 'Cpu' }
+    }
+
+    It 'cuts a large scene into tiles of at most 100 × 100 when the rate buys each a fair trunk' {
+        $path = Join-Path $TestDrive 'auto-tiled.hsiinr'
+        $r = $mosaic | Compress-HsiCube @quick -Bpppb 0.4 -OutFile $path
+        $r.Tiles | Should -Be 4
+        (Get-Item $path).Length * 8 / (130 * 130 * $mosaic.Bands) | Should -BeLessOrEqual 0.4
+        (Expand-HsiCube $path).Shape | Should -Be $mosaic.Shape
+    }
+
+    It 'keeps it whole at a rate too low for tiles, and with -TileSize 0' {
+        ($mosaic | Compress-HsiCube @quick -Bpppb 0.03 -OutFile (Join-Path $TestDrive 'low.hsiinr')).Tiles | Should -Be 1
+        ($mosaic | Compress-HsiCube @quick -Bpppb 0.4 -TileSize 0 -OutFile (Join-Path $TestDrive 'whole.hsiinr')).Tiles | Should -Be 1
+    }
+}
