@@ -119,7 +119,9 @@ public static class LargeSuite
         sb.AppendLine("size (614 × 512 × 224) and of 2048 × 2048 × 224, written as ENVI int16 (BIP) files. Each step ran in a child");
         sb.AppendLine("process of its own, so **peak RSS is that step's alone** (VmHWM from /proc/self/status, MiB): *compress* is");
         sb.AppendLine("Import-HsiCube's reader (`CubeFile.Read`) then `CubeCompressor.Compress` (what Compress-HsiCube runs) with");
-        sb.AppendLine("automatic tiling (tiles of at most 256 × 256 above 2^26 samples) and the archive written; *expand* decodes the");
+        sb.AppendLine("automatic tiling and the archive written (the compact INR: tiles of at most 100 × 100 when the rate buys each a");
+        sb.AppendLine("trunk 40 wide, docs/codec.md; otherwise tiles of at most 256 × 256 above 2^26 samples; the *tiles* column and");
+        sb.AppendLine("each row's commit, below, say which applied); *expand* decodes the");
         sb.AppendLine("whole archive (`ArchiveDecoder.DecodeFile`, as Expand-HsiCube); *region* decodes a window of up to 512 × 512");
         sb.AppendLine("pixels in the middle (Expand-HsiCube -Region). The peak of expand/region is read before the reference is");
         sb.AppendLine("loaded to measure PSNR. *Cube* is the cube's float32 size in MiB and *RSS/cube* the ratio of the two.");
