@@ -11,8 +11,8 @@ public static class CubeCompressor
 {
     /// <param name="codec">The codec of the cube, or of each tile when tiled.</param>
     /// <param name="options">INR settings; for a baseline only <see cref="InrOptions.Bpppb"/> and <see cref="InrOptions.Seed"/> count.</param>
-    /// <param name="tileSize">Null: tile automatically (the compact INR codec above <see cref="CompactTiling.MaxTrunkSide"/>
-    /// pixels a side when the rate allows, any codec above <see cref="TileGrid.AutoTileSamples"/>); 0: never; n: tiles of at most n × n pixels.</param>
+    /// <param name="tileSize">Null: tile automatically (the compact INR codec above <see cref="CompactTiling.MaxTrunkPixels"/>
+    /// pixels when the rate allows, any codec above <see cref="TileGrid.AutoTileSamples"/> samples); 0: never; n: tiles of at most n × n pixels.</param>
     public static CompressionResult Compress(HsiCube cube, CodecId codec, InrOptions options, int? tileSize = null,
         IProgress<FitProgress>? progress = null, CancellationToken ct = default)
     {
