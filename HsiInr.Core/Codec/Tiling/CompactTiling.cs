@@ -6,10 +6,11 @@ namespace HsiInr.Core.Codec.Tiling;
 
 /// <summary>
 /// When the compact codec splits a scene into tiles on its own. One SIREN trunk fits up to about 100 × 100 pixels
-/// well (every scene the defaults were tuned on). On the 150 × 150 abu-beach-1 the whole-scene trunk stopped gaining
-/// with the rate (55.6, 56.9, 56.3, 55.3 dB at 0.05, 0.1, 0.2, 0.4 bpppb), while tiles of at most 100 pixels (four of
-/// 75 × 75) reached 58.7, 61.7 and 63.2 dB at 0.1, 0.2 and 0.4. Split 100 × 100 scenes lost 1.4–3.6 dB at 0.1 (−1.0 to +0.2 at 0.4). Tiles pay only while each
-/// tile can still afford a fair trunk: at 0.05 the four tiles' trunks were 29 wide and lost 2.8 dB (docs/codec.md).
+/// well (every scene the defaults were tuned on): split, those scenes lost 1.4–3.6 dB at 0.1 bpppb (−1.0 to +0.2 at
+/// 0.4). On the 150 × 150 abu-beach-1 the whole-scene trunk stopped gaining with the rate (55.6, 56.9, 56.3, 55.3 dB
+/// at 0.05, 0.1, 0.2, 0.4), while tiles of at most 100 pixels (four of 75 × 75) reached 58.7, 61.7 and 63.2 dB at
+/// 0.1, 0.2 and 0.4. Tiles pay only while each tile can still afford a fair trunk: at 0.05 the four tiles' trunks
+/// were 29 wide and lost 2.8 dB (docs/codec.md).
 /// </summary>
 public static class CompactTiling
 {
