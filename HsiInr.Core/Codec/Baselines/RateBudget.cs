@@ -10,7 +10,7 @@ internal static class RateBudget
     {
         if (!(bpppb > 0) || !double.IsFinite(bpppb))
             throw new HsiException(HsiErrorKind.InvalidArgument, $"The target rate must be a positive number of bits per pixel per band; got {bpppb}.");
-        long archive = (long)Math.Floor(bpppb * header.SampleCount / 8);
+        long archive = header.BytesAt(bpppb);
         return archive - ArchiveFormat.ArchiveSize(header, 0);
     }
 

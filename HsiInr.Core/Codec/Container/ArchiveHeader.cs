@@ -52,4 +52,7 @@ public sealed record ArchiveHeader
     public int FormatVersion { get; init; } = 1;
 
     public long SampleCount => (long)Height * Width * Bands;
+
+    /// <summary>The most bytes the whole archive may take at <paramref name="bpppb"/> (header and framing included).</summary>
+    public long BytesAt(double bpppb) => (long)Math.Floor(bpppb * SampleCount / 8.0);
 }

@@ -21,7 +21,7 @@ public static class ArchitectureSearch
     /// <summary>The candidates whose archive fits <paramref name="bpppb"/>, shallow to deep.</summary>
     public static IReadOnlyList<(int Layers, int Width)> Candidates(ArchiveHeader header, double bpppb, WeightPrecision precision)
     {
-        long budgetBytes = (long)Math.Floor(bpppb * header.SampleCount / 8.0);
+        long budgetBytes = header.BytesAt(bpppb);
         var list = new List<(int, int)>();
         foreach (int depth in Depths)
         {

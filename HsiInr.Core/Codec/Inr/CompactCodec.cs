@@ -31,7 +31,7 @@ public static class CompactCodec
         using var cores = CoreShare.Join(o.Threads);
         TimeSpan? deadline = o.MaxSeconds is { } s ? TimeSpan.FromSeconds(s) : null;
         var header = ArchiveHeaders.For(cube, CodecId.Inr, o.Seed) with { FormatVersion = 2 };
-        long? budget = o.Bpppb is { } b ? (long)Math.Floor(b * header.SampleCount / 8.0) : null;
+        long? budget = o.Bpppb is { } b ? header.BytesAt(b) : null;
         int bits = o.WeightBits;
 
         using var scope = NewDisposeScope();

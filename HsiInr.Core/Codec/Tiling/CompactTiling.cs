@@ -39,7 +39,7 @@ public static class CompactTiling
         {
             Height = tileHeight, Width = tileWidth, Name = "", Wavelengths = null, FormatVersion = 2,
         };
-        long budget = (long)Math.Floor(bpppb * tile.SampleCount / 8.0);
+        long budget = tile.BytesAt(bpppb);
         int width = CompactCodec.WidestWithin(tile, o.Layers ?? CompactDefaults.Layers, Math.Min(EstimateRank, cube.Bands), o.WeightBits, budget);
         return width >= MinTileTrunkWidth ? MaxTrunkSide : null;
     }

@@ -19,7 +19,7 @@ public static class TiledCodec
         CheckTileCodec(codec);
         var clock = Stopwatch.StartNew();
         var header = ArchiveHeaders.For(cube, CodecId.Tiled, options.Seed) with { FormatVersion = 2 };
-        long? fileBudget = options.Bpppb is { } b ? (long)Math.Floor(b * header.SampleCount / 8.0) : null;
+        long? fileBudget = options.Bpppb is { } b ? header.BytesAt(b) : null;
         // What is left for the tiles' archives once the outer header and the table are paid for.
         long? tileBudget = fileBudget - ArchiveFormat.ArchiveSize(header, TiledPayload.TableBytes(tiles.Count));
         if (tileBudget is { } tb && tb < tiles.Count * (ArchiveFormat.FramingBytes + 64L))
