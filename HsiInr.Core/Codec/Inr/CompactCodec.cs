@@ -112,7 +112,18 @@ public static class CompactCodec
             payload = Build(trainer.BestParameters(), model.CurrentSteps(), arch, cube.Bands, bits, tensorBits, (float)o.Omega0);
         }
 
-        var parsed = CompactPayload.Parse(payload, cube.Bands);
+        // The bytes the network left under the budget buy corrections for the pixels it fits worst.
+        var parsed = CompactPayload.Parse(payload, cube.Bands, cube.PixelCount);
+        var networkSamples = DecodeSamples(header, parsed, device);
+        string corrected = "";
+        if (budget is { } total
+            && PixelCorrections.Fit(cube.Data, networkSamples, cube.Bands, total - ArchiveFormat.ArchiveSize(header, payload.Length)) is { } corrections)
+        {
+            double networkPsnr = QualityMetrics.Compare(cube, ArchiveHeaders.ToCube(header, networkSamples)).Psnr;
+            parsed = parsed with { Corrections = corrections };
+            payload = parsed.ToBytes();
+            corrected = $" +{corrections.Count} px q{corrections.Rank} (network {networkPsnr:0.00} dB)";
+        }
         var decoded = ArchiveHeaders.ToCube(header, DecodeSamples(header, parsed, device));
         double psnr = QualityMetrics.Compare(cube, decoded).Psnr;
         double seconds = clock.Elapsed.TotalSeconds;
@@ -132,7 +143,7 @@ public static class CompactCodec
             BestIteration = trainer.BestIteration,
             StoppedEarly = !completed,
             Device = device.type.ToString().ToLowerInvariant(),
-            Variant = $"compact L{arch.Layers} W{arch.Width} k{arch.Rank} {bits}b c{coarsening:0.00}" + (trainer.Recoveries > 0 ? $" recovered {trainer.Recoveries}×" : ""),
+            Variant = $"compact L{arch.Layers} W{arch.Width} k{arch.Rank} {bits}b c{coarsening:0.00}" + (trainer.Recoveries > 0 ? $" recovered {trainer.Recoveries}×" : "") + corrected,
         };
     }
 
@@ -303,6 +314,8 @@ public static class CompactCodec
         GridEvaluator.LoadWeights(model.OrderedParameters(), payload.Weights());
         model.to(device);
         int chunk = GridEvaluator.ChunkFor(payload.Layers, payload.Width, payload.Bands, chunkPixels);
-        return GridEvaluator.Evaluate(model.forward, header, device, chunk, region);
+        var samples = GridEvaluator.Evaluate(model.forward, header, device, chunk, region);
+        payload.Corrections?.Apply(samples, header.Width, region ?? Tiling.PixelRegion.Whole(header.Height, header.Width));
+        return samples;
     }
 }

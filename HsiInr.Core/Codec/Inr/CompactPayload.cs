@@ -12,6 +12,7 @@ namespace HsiInr.Core.Codec.Inr;
 /// their codes are not what a per-symbol model expects (bench/results/coding.md): the spectral basis is smooth across
 /// bands, so each of its codes is coded as the difference from the band before; the 16-bit tensors are close to
 /// uniform, so only their top 4 bits are modelled and the rest sent as they are. The layout is otherwise the same.
+/// Kind 4 is kind 3 followed by <see cref="PixelCorrections"/>; the codec writes it when it stored corrections.
 /// </summary>
 public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, int Bits, float Omega0, int[] TensorBits, float[][] Steps, int[][] Codes)
 {
@@ -19,9 +20,14 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
     public const byte Kind = 3;
     /// <summary>The first compact kind: every tensor coded alone, symbol by symbol. Still read.</summary>
     public const byte FirstKind = 2;
+    /// <summary>Kind 3 weights followed by a <see cref="PixelCorrections"/> section.</summary>
+    public const byte CorrectedKind = 4;
     /// <summary>Kind 3: the bits of a wide (16-bit) code that are modelled; the ones below are sent raw.</summary>
     private const int WideModelBits = 4;
     public const int HeaderBytes = 11;
+
+    /// <summary>Corrections for the pixels the network fits worst (kind 4); null for none.</summary>
+    public PixelCorrections? Corrections { get; init; }
     /// <summary>Bit depth of the small, sensitive tensors (first layer, biases): they cost little and ω0 amplifies their error.</summary>
     public const int FineBits = 16;
     private const int MaxTreeBits = 12;
@@ -57,22 +63,27 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
         return all.ToArray();
     }
 
-    public byte[] ToBytes() => ToBytes(Kind);
+    public byte[] ToBytes() => ToBytes(Corrections is null ? Kind : CorrectedKind);
 
-    /// <summary>The payload as <paramref name="kind"/>: <see cref="Kind"/>, or <see cref="FirstKind"/> to compare the
-    /// two codings on the same codes (the codec never writes it).</summary>
+    /// <summary>The payload as <paramref name="kind"/>: <see cref="CorrectedKind"/> (weights and corrections),
+    /// <see cref="Kind"/> (the weights alone), or <see cref="FirstKind"/> to compare the two codings of the weights on
+    /// the same codes (the codec never writes it).</summary>
     public byte[] ToBytes(byte kind)
     {
-        if (kind is not (Kind or FirstKind)) throw new ArgumentOutOfRangeException(nameof(kind));
+        if (kind is not (Kind or FirstKind or CorrectedKind)) throw new ArgumentOutOfRangeException(nameof(kind));
+        byte[] corrections = kind == CorrectedKind
+            ? (Corrections ?? throw new InvalidOperationException("Kind 4 needs pixel corrections.")).ToBytes()
+            : [];
+        byte weightKind = kind == CorrectedKind ? Kind : kind;
         var enc = new RangeEncoder();
         var shapes = TensorShapes(Layers, Width, Rank, Bands).ToArray();
         for (int t = 0; t < Codes.Length; t++)
         {
-            var coder = new TensorCoder(kind, TensorBits[t], BandDifferenced(kind, t, Layers) ? shapes[t].Cols : 0);
+            var coder = new TensorCoder(weightKind, TensorBits[t], BandDifferenced(weightKind, t, Layers) ? shapes[t].Cols : 0);
             for (int i = 0; i < Codes[t].Length; i++) coder.Encode(enc, Codes[t], i);
         }
         byte[] stream = enc.Finish();
-        var buf = new byte[FixedBytes(Layers, Width, Rank, Bands) + stream.Length];
+        var buf = new byte[FixedBytes(Layers, Width, Rank, Bands) + stream.Length + corrections.Length];
         var s = buf.AsSpan();
         s[0] = kind;
         s[1] = checked((byte)Layers);
@@ -86,15 +97,18 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
             foreach (float step in rows) { BinaryPrimitives.WriteHalfLittleEndian(s[o..], (Half)step); o += 2; }
         BinaryPrimitives.WriteUInt32LittleEndian(s[o..], (uint)stream.Length);
         stream.CopyTo(s[(o + 4)..]);
+        corrections.CopyTo(s[(o + 4 + stream.Length)..]);
         return buf;
     }
 
-    public static CompactPayload Parse(ReadOnlySpan<byte> s, int bands, string? path = null)
+    /// <param name="pixels">The grid's pixel count, which bounds the corrected pixels' positions.</param>
+    public static CompactPayload Parse(ReadOnlySpan<byte> s, int bands, long pixels, string? path = null)
     {
         if (s.Length < HeaderBytes) throw Bad($"The compact INR payload has {s.Length} bytes, fewer than its {HeaderBytes}-byte header.", path);
         byte kind = s[0];
-        if (kind is not (Kind or FirstKind))
-            throw new HsiException(HsiErrorKind.UnsupportedVersion, $"Unknown compact INR payload kind {kind} (this module reads kinds {FirstKind} and {Kind}). Update the module.", path);
+        if (kind is not (Kind or FirstKind or CorrectedKind))
+            throw new HsiException(HsiErrorKind.UnsupportedVersion, $"Unknown compact INR payload kind {kind} (this module reads kinds {FirstKind} to {CorrectedKind}). Update the module.", path);
+        byte weightKind = kind == CorrectedKind ? Kind : kind;
         int layers = s[1];
         int width = BinaryPrimitives.ReadUInt16LittleEndian(s[2..]);
         int rank = BinaryPrimitives.ReadUInt16LittleEndian(s[4..]);
@@ -131,21 +145,24 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
             }
         }
         long streamLen = BinaryPrimitives.ReadUInt32LittleEndian(s[o..]);
-        if (o + 4 + streamLen != s.Length) throw Bad($"The coded weights' length ({streamLen}) does not match the payload.", path);
-        var dec = new RangeDecoder(s[(o + 4)..].ToArray());
+        long weightsEnd = o + 4 + streamLen;
+        if (kind == CorrectedKind ? weightsEnd >= s.Length : weightsEnd != s.Length)
+            throw Bad($"The coded weights' length ({streamLen}) does not match the payload.", path);
+        var corrections = kind == CorrectedKind ? PixelCorrections.Read(s[(int)weightsEnd..], bands, pixels, path) : null;
+        var dec = new RangeDecoder(s[(o + 4)..(int)weightsEnd].ToArray());
         var codes = new int[shapes.Length][];
         try
         {
             for (int t = 0; t < shapes.Length; t++)
             {
-                var coder = new TensorCoder(kind, tensorBits[t], BandDifferenced(kind, t, layers) ? shapes[t].Cols : 0);
+                var coder = new TensorCoder(weightKind, tensorBits[t], BandDifferenced(weightKind, t, layers) ? shapes[t].Cols : 0);
                 codes[t] = new int[(long)shapes[t].Rows * shapes[t].Cols];
                 for (int i = 0; i < codes[t].Length; i++) codes[t][i] = coder.Decode(dec, codes[t], i, path);
                 if (dec.IsCorrupt) throw Bad("The coded weights end before all weights were read.", path);
             }
         }
         catch (InvalidDataException e) { throw new HsiException(HsiErrorKind.CorruptArchive, "The coded weights are corrupt.", path, e); }
-        return new CompactPayload(layers, width, rank, bands, bits, omega0, tensorBits, steps, codes);
+        return new CompactPayload(layers, width, rank, bands, bits, omega0, tensorBits, steps, codes) { Corrections = corrections };
     }
 
     /// <summary>Storage index of the basis weights (bands × k): after the n_h sine layers and the head, weight and bias each.</summary>

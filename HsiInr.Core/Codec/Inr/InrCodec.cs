@@ -173,7 +173,7 @@ public static class InrPayloads
     {
         if (IsCompact(h))
         {
-            var c = CompactPayload.Parse(payload.Span, h.Bands, path);
+            var c = CompactPayload.Parse(payload.Span, h.Bands, h.Height * (long)h.Width, path);
             return new InrDescription(c.Layers, c.Width, c.Rank, c.Bits, WeightPrecision.Single,
                 PaperBpppb(h, c.Layers, c.Width, c.Rank, c.Bits, WeightPrecision.Single));
         }
@@ -193,6 +193,6 @@ public static class InrPayloads
     /// <param name="region">Evaluate the network on this window's pixels only; null for the whole grid.</param>
     public static HsiCube Decode(ArchiveHeader h, ReadOnlyMemory<byte> payload, string? path, Device device, PixelRegion? region = null) =>
         IsCompact(h)
-            ? ArchiveHeaders.ToCube(InrCodec.WindowHeader(h, region), CompactCodec.DecodeSamples(h, CompactPayload.Parse(payload.Span, h.Bands, path), device, region: region))
+            ? ArchiveHeaders.ToCube(InrCodec.WindowHeader(h, region), CompactCodec.DecodeSamples(h, CompactPayload.Parse(payload.Span, h.Bands, h.Height * (long)h.Width, path), device, region: region))
             : InrCodec.Decode(h, InrPayload.Parse(payload.Span, h.Bands, path), device, region: region);
 }
