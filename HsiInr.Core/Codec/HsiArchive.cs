@@ -33,6 +33,8 @@ public sealed class HsiArchive
     public int Rank { get; init; }
     /// <summary>Compact INR: bits per quantised weight (0 otherwise).</summary>
     public int WeightBits { get; init; }
+    /// <summary>Compact INR: pixels whose residual spectra are stored apart from the network (all tiles together).</summary>
+    public long CorrectedPixels { get; init; }
     /// <summary>Every bit of the archive file / (H·W·C).</summary>
     public double Bpppb { get; init; }
     /// <summary>The paper's formula (5): weights only, at the stored precision.</summary>
@@ -75,7 +77,18 @@ public sealed class HsiArchive
         Path = path,
         Seed = r.Header.Seed,
         OriginalType = r.Header.OriginalType,
+        CorrectedPixels = CountCorrectedPixels(ArchiveFormat.Read(r.Archive), path),
     };
+
+    /// <summary>Pixels the archive's INR networks correct apart (payload kind 4), over all tiles.</summary>
+    private static long CountCorrectedPixels((ArchiveHeader Header, ReadOnlyMemory<byte> Payload) archive, string? path)
+    {
+        var (h, payload) = archive;
+        if (h.Codec == CodecId.Inr) return InrPayloads.Describe(h, payload, path).CorrectedPixels;
+        if (h.Codec != CodecId.Tiled) return 0;
+        var table = TiledPayload.Parse(h, payload, path);
+        return table.TileCodec == CodecId.Inr ? table.Tiles.Sum(t => (long)InrPayloads.Describe(t.Header, t.Payload, path).CorrectedPixels) : 0;
+    }
 
     /// <summary>Reads an archive file's header and network description (CRC checked, weights not evaluated).</summary>
     public static HsiArchive Open(string path)
@@ -121,6 +134,7 @@ public sealed class HsiArchive
             Path = System.IO.Path.GetFullPath(path),
             Seed = h.Seed,
             OriginalType = h.OriginalType,
+            CorrectedPixels = CountCorrectedPixels((h, payload), path),
         };
     }
 }

@@ -123,6 +123,7 @@ public class PixelCorrectionsTests
         var parsed = CompactPayload.Parse(payload.Span, h.Bands, h.Height * (long)h.Width);
         Assert.NotNull(parsed.Corrections);
         Assert.Contains(" px ", r.Variant);
+        Assert.Equal(parsed.Corrections.Count, HsiArchive.FromResult(r, null).CorrectedPixels);
         Assert.Equal(r.Psnr, QualityMetrics.Compare(cube, ArchiveDecoder.Decode(r.Archive)).Psnr, 9);
         // The same archive without its corrections decodes worse: they are what lifted the PSNR.
         var networkOnly = ArchiveHeaders.ToCube(h, CompactCodec.DecodeSamples(h, parsed with { Corrections = null }));

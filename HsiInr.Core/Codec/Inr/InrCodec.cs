@@ -161,7 +161,8 @@ public static class InrCodec
 }
 
 /// <summary>What an INR payload describes, whichever layout it has (paper or compact).</summary>
-public sealed record InrDescription(int Layers, int Width, int Rank, int WeightBits, WeightPrecision Precision, double PaperBpppb);
+/// <param name="CorrectedPixels">Pixels corrected apart from the network (compact payload kind 4).</param>
+public sealed record InrDescription(int Layers, int Width, int Rank, int WeightBits, WeightPrecision Precision, double PaperBpppb, int CorrectedPixels = 0);
 
 /// <summary>Reads the two INR payload layouts: the paper's raw weights (container v1) and the compact one (v2, kinds 2 and 3).</summary>
 public static class InrPayloads
@@ -175,7 +176,7 @@ public static class InrPayloads
         {
             var c = CompactPayload.Parse(payload.Span, h.Bands, h.Height * (long)h.Width, path);
             return new InrDescription(c.Layers, c.Width, c.Rank, c.Bits, WeightPrecision.Single,
-                PaperBpppb(h, c.Layers, c.Width, c.Rank, c.Bits, WeightPrecision.Single));
+                PaperBpppb(h, c.Layers, c.Width, c.Rank, c.Bits, WeightPrecision.Single), c.Corrections?.Count ?? 0);
         }
         var p = InrPayload.Parse(payload.Span, h.Bands, path);
         return new InrDescription(p.Layers, p.Width, 0, 0, p.Precision, PaperBpppb(h, p.Layers, p.Width, 0, 0, p.Precision));

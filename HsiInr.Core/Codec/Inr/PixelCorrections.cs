@@ -46,7 +46,7 @@ public sealed record PixelCorrections(int[] Pixels, int Rank, int Bands, float[]
 
     /// <summary>
     /// The corrections that remove the most squared error from <paramref name="approx"/> within <paramref name="maxBytes"/>
-    /// coded bytes: the worst K pixels (K a power of two), the residuals' top q principal directions quantised at
+    /// coded bytes: the worst K pixels (K = 4·2^(i/2), up to 16 384), the residuals' top q principal directions quantised at
     /// <see cref="BasisBits"/>, least-squares coefficients at 4–10 bits; every candidate is coded and measured.
     /// Null when none fits or none helps.
     /// </summary>
@@ -64,7 +64,8 @@ public sealed record PixelCorrections(int[] Pixels, int Rank, int Bands, float[]
         var worst = Enumerable.Range(0, (int)pixels).OrderByDescending(p => pixelSse[p]).ThenBy(p => p).ToArray();
         PixelCorrections? best = null;
         double bestGain = 0;
-        for (int k = 4; k <= Math.Min(pixels, 1 << 14); k *= 2)
+        // K in steps of √2, so the chosen set fills the bytes left closely.
+        foreach (int k in Enumerable.Range(0, 2 * 12 + 1).Select(i => (int)Math.Round(4 * Math.Pow(2, i / 2.0))).Where(k => k <= pixels))
         {
             // Each pixel costs at least a few bits; a K the budget could never hold is not worth its SVD.
             if (k * 6L > maxBytes * 8) break;
@@ -202,8 +203,8 @@ public sealed record PixelCorrections(int[] Pixels, int Rank, int Bands, float[]
         }
         long streamLength = BinaryPrimitives.ReadUInt32LittleEndian(s[o..]);
         if (o + 4 + streamLength != s.Length) throw Bad($"The pixel corrections' coded length ({streamLength}) does not match the payload.", path);
-        // Every position and coefficient costs at least a fraction of a bit.
-        if (count * (1 + rank) > 64 * streamLength + 4096) throw Bad($"{count} corrected pixels cannot be coded in {streamLength} bytes.", path);
+        // Every position and coefficient costs at least a hundredth of a bit (an adaptive model's floor).
+        if (count * (1 + rank) > 1024 * streamLength + 4096) throw Bad($"{count} corrected pixels cannot be coded in {streamLength} bytes.", path);
         var dec = new RangeDecoder(s[(o + 4)..].ToArray());
         try
         {
