@@ -26,6 +26,15 @@ Describe 'Get-HsiArchiveInfo' {
         $i.Path | Should -Be $inr.Path
     }
 
+    It 'reports the pixels corrected apart from the network, as the encoder stored them' {
+        # Under -Bpppb the compact INR spends the bytes its network leaves on the worst pixels (payload kind 4).
+        $rated = $crop | Compress-HsiCube -Bpppb 0.5 -Layers 3 -Iterations 60 -Seed 7 -OutFile (Join-Path $TestDrive 'rated.hsiinr')
+        $rated.CorrectedPixels | Should -BeGreaterThan 0
+        $rated.Bpppb | Should -BeLessOrEqual 0.5
+        (Get-HsiArchiveInfo -LiteralPath $rated.Path).CorrectedPixels | Should -Be $rated.CorrectedPixels
+        $inr.CorrectedPixels | Should -Be 0   # a fixed -Width has no budget to fill
+    }
+
     It 'takes wildcards, Get-ChildItem output and literal names' {
         @(Get-HsiArchiveInfo (Join-Path $dir '[ip]*.hsiinr')).Name | Sort-Object | Should -Be @('crop', 'crop')
         (Get-ChildItem $dir -Filter 'pca.hsiinr' | Get-HsiArchiveInfo).Codec | Should -Be 'PcaDct'
