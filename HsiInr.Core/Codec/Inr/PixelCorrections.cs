@@ -84,8 +84,10 @@ public sealed record PixelCorrections(int[] Pixels, int Rank, int Bands, float[]
                 {
                     var (coefSteps, coefCodes) = QuantiseCoefficients(coefficients, k, q, bits);
                     var candidate = new PixelCorrections(chosen, q, bands, basisSteps, basisCodes, coefSteps, coefCodes);
+                    // Size first: coding a candidate is cheaper than measuring its error.
+                    if (candidate.ToBytes().Length > maxBytes) continue;
                     double gain = before - candidate.RemainingSse(residual);
-                    if (gain > bestGain && candidate.ToBytes().Length <= maxBytes) { best = candidate; bestGain = gain; }
+                    if (gain > bestGain) { best = candidate; bestGain = gain; }
                 }
             }
         }
