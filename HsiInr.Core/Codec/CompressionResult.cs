@@ -17,6 +17,8 @@ public sealed record CompressionResult
     public int Rank { get; init; }
     /// <summary>Compact INR: bits per quantised weight (0 otherwise).</summary>
     public int WeightBits { get; init; }
+    /// <summary>Compact INR: pixels whose residual spectra are stored apart from the network (all tiles together).</summary>
+    public long CorrectedPixels { get; init; }
     /// <summary>PSNR (dB) of the decoded archive against the input, R = the input's value range.</summary>
     public double Psnr { get; init; }
     public double EncodeSeconds { get; init; }

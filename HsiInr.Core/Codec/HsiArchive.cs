@@ -77,18 +77,8 @@ public sealed class HsiArchive
         Path = path,
         Seed = r.Header.Seed,
         OriginalType = r.Header.OriginalType,
-        CorrectedPixels = CountCorrectedPixels(ArchiveFormat.Read(r.Archive), path),
+        CorrectedPixels = r.CorrectedPixels,
     };
-
-    /// <summary>Pixels the archive's INR networks correct apart (payload kind 4), over all tiles.</summary>
-    private static long CountCorrectedPixels((ArchiveHeader Header, ReadOnlyMemory<byte> Payload) archive, string? path)
-    {
-        var (h, payload) = archive;
-        if (h.Codec == CodecId.Inr) return InrPayloads.Describe(h, payload, path).CorrectedPixels;
-        if (h.Codec != CodecId.Tiled) return 0;
-        var table = TiledPayload.Parse(h, payload, path);
-        return table.TileCodec == CodecId.Inr ? table.Tiles.Sum(t => (long)InrPayloads.Describe(t.Header, t.Payload, path).CorrectedPixels) : 0;
-    }
 
     /// <summary>Reads an archive file's header and network description (CRC checked, weights not evaluated).</summary>
     public static HsiArchive Open(string path)
@@ -96,6 +86,7 @@ public sealed class HsiArchive
         var (h, payload, bytes) = ArchiveFormat.ReadFile(path);
         // Only INR payloads describe a network; baselines have none (Layers/LayerWidth 0).
         InrDescription? inr = h.Codec == CodecId.Inr ? InrPayloads.Describe(h, payload, path) : null;
+        long correctedPixels = inr?.CorrectedPixels ?? 0;
         CodecId codec = h.Codec;
         int tiles = 1;
         if (h.Codec == CodecId.Tiled)
@@ -109,6 +100,7 @@ public sealed class HsiArchive
                 var described = table.Tiles.Select(t => (t.Header, Inr: InrPayloads.Describe(t.Header, t.Payload, path))).ToList();
                 var d0 = described[0].Inr;
                 inr = d0 with { PaperBpppb = described.Sum(d => d.Inr.PaperBpppb * d.Header.SampleCount) / h.SampleCount };
+                correctedPixels = described.Sum(d => (long)d.Inr.CorrectedPixels);
             }
         }
         return new HsiArchive
@@ -134,7 +126,7 @@ public sealed class HsiArchive
             Path = System.IO.Path.GetFullPath(path),
             Seed = h.Seed,
             OriginalType = h.OriginalType,
-            CorrectedPixels = CountCorrectedPixels((h, payload), path),
+            CorrectedPixels = correctedPixels,
         };
     }
 }

@@ -82,7 +82,7 @@ public static class CodingSuite
     public static Row Measure(string archivePath)
     {
         var (header, payloadMemory, fileBytes) = ArchiveFormat.ReadFile(archivePath);
-        var payload = CompactPayload.Parse(payloadMemory.Span, header.Bands, header.Height * (long)header.Width, archivePath);
+        var payload = CompactPayload.Parse(payloadMemory.Span, header.Bands, header.PixelCount, archivePath);
         long fixedBytes = CompactPayload.FixedBytes(payload.Layers, payload.Width, payload.Rank, payload.Bands);
         // Codes as the narrowest signed integers their tensor's bit depth allows: 1 byte up to 8 bits, 2 bytes above.
         var interleaved = new MemoryStream();

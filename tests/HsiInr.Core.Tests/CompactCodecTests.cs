@@ -108,7 +108,7 @@ public class CompactCodecTests
     {
         var (h, payload) = ArchiveFormat.Read(Fitted.Value.Result.Archive);
         Assert.True(InrPayloads.IsCompact(h));
-        var parsed = CompactPayload.Parse(payload.Span, h.Bands, h.Height * (long)h.Width);
+        var parsed = CompactPayload.Parse(payload.Span, h.Bands, h.PixelCount);
         Assert.Equal(payload.ToArray(), parsed.ToBytes());
         var d = InrPayloads.Describe(h, payload, null);
         Assert.Equal((Fitted.Value.Result.Layers, Fitted.Value.Result.Width, Fitted.Value.Result.Rank), (d.Layers, d.Width, d.Rank));
@@ -213,15 +213,15 @@ public class CompactCodecTests
         byte[] archive = File.ReadAllBytes(Path.Combine(TestData.RepoRoot, "tests", "HsiInr.Core.Tests", "fixtures", "jasper-ridge-64-kind2.hsiinr"));
         var (h, payload) = ArchiveFormat.Read(archive);
         Assert.Equal(CompactPayload.FirstKind, payload.Span[0]);
-        Assert.Equal(payload.ToArray(), CompactPayload.Parse(payload.Span, h.Bands, h.Height * (long)h.Width).ToBytes(CompactPayload.FirstKind));
+        Assert.Equal(payload.ToArray(), CompactPayload.Parse(payload.Span, h.Bands, h.PixelCount).ToBytes(CompactPayload.FirstKind));
         var sample = CubeFile.Read(Path.Combine(TestData.RepoRoot, "samples", "jasper-ridge-64.mat"));
         Assert.Equal(h.EncodePsnr, (float)QualityMetrics.Compare(sample, ArchiveDecoder.Decode(archive)).Psnr, 4);
         // Recoded as the current kind, the same codes take fewer bytes (the basis alone about half).
-        var parsed = CompactPayload.Parse(payload.Span, h.Bands, h.Height * (long)h.Width);
+        var parsed = CompactPayload.Parse(payload.Span, h.Bands, h.PixelCount);
         byte[] recoded = parsed.ToBytes();
         Assert.Equal(CompactPayload.Kind, recoded[0]);
         Assert.True(recoded.Length < payload.Length, $"kind 3 {recoded.Length} B, kind 2 {payload.Length} B");
-        Assert.Equal(parsed.Weights(), CompactPayload.Parse(recoded, h.Bands, h.Height * (long)h.Width).Weights());
+        Assert.Equal(parsed.Weights(), CompactPayload.Parse(recoded, h.Bands, h.PixelCount).Weights());
     }
 
     [Fact]

@@ -120,7 +120,7 @@ public class PixelCorrectionsTests
         Assert.True(r.Bpppb <= 1.0, $"actual {r.Bpppb}");
         var (h, payload) = ArchiveFormat.Read(r.Archive);
         Assert.Equal(CompactPayload.CorrectedKind, payload.Span[0]);
-        var parsed = CompactPayload.Parse(payload.Span, h.Bands, h.Height * (long)h.Width);
+        var parsed = CompactPayload.Parse(payload.Span, h.Bands, h.PixelCount);
         Assert.NotNull(parsed.Corrections);
         Assert.Contains(" px ", r.Variant);
         Assert.Equal(parsed.Corrections.Count, HsiArchive.FromResult(r, null).CorrectedPixels);
@@ -132,6 +132,6 @@ public class PixelCorrectionsTests
         // A kind 4 payload whose corrections section is missing is corrupt, not a kind 3 one.
         var cut = parsed.ToBytes(CompactPayload.Kind);
         cut[0] = CompactPayload.CorrectedKind;
-        Assert.Equal(HsiErrorKind.CorruptArchive, Assert.Throws<HsiException>(() => CompactPayload.Parse(cut, h.Bands, h.Height * (long)h.Width)).Kind);
+        Assert.Equal(HsiErrorKind.CorruptArchive, Assert.Throws<HsiException>(() => CompactPayload.Parse(cut, h.Bands, h.PixelCount)).Kind);
     }
 }

@@ -73,6 +73,9 @@ Describe 'Tiling chosen by the compact codec' {
         $r = $mosaic | Compress-HsiCube @quick -Bpppb 0.4 -OutFile $path
         $r.Tiles | Should -Be 4
         (Get-Item $path).Length * 8 / (130 * 130 * $mosaic.Bands) | Should -BeLessOrEqual 0.4
+        # Each tile spends what its network leaves on corrections; the encoder's total is what the file holds.
+        $r.CorrectedPixels | Should -BeGreaterThan 0
+        (Get-HsiArchiveInfo -LiteralPath $path).CorrectedPixels | Should -Be $r.CorrectedPixels
         (Expand-HsiCube $path).Shape | Should -Be $mosaic.Shape
     }
 

@@ -55,7 +55,7 @@ public sealed class Jpeg2000Codec : BaselineCodec
         r.End();
         var j2k = streams.Select(s => CodestreamSplit.JoinJ2k(s.Header.Span, s.Body.Span)).ToArray();
         var images = OpenJpegTool.Decode(j2k, header.Width, header.Height, path, CancellationToken.None);
-        long pixels = (long)header.Height * header.Width;
+        long pixels = header.PixelCount;
         int bands = header.Bands;
         double scale = (header.NormMax - header.NormMin) / 65535.0;
         var data = new float[header.SampleCount];

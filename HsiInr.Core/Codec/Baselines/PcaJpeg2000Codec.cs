@@ -114,6 +114,6 @@ public sealed class PcaJpeg2000Codec : BaselineCodec
             double scale = ((double)hi[j] - lo[j]) / 65535.0;
             scores[j] = images[j].Select(u => (float)(lo[j] + u * scale)).ToArray();
         }
-        return basis.Reconstruct(scores, (long)header.Height * header.Width);
+        return basis.Reconstruct(scores, header.PixelCount);
     }
 }

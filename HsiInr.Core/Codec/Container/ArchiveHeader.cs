@@ -51,7 +51,8 @@ public sealed record ArchiveHeader
     /// start with a payload-kind byte (the compact, quantised INR).</summary>
     public int FormatVersion { get; init; } = 1;
 
-    public long SampleCount => (long)Height * Width * Bands;
+    public long PixelCount => (long)Height * Width;
+    public long SampleCount => PixelCount * Bands;
 
     /// <summary>The most bytes the whole archive may take at <paramref name="bpppb"/> (header and framing included).</summary>
     public long BytesAt(double bpppb) => (long)Math.Floor(bpppb * SampleCount / 8.0);

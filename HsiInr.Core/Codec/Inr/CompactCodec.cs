@@ -112,19 +112,21 @@ public static class CompactCodec
             payload = Build(trainer.BestParameters(), model.CurrentSteps(), arch, cube.Bands, bits, tensorBits, (float)o.Omega0);
         }
 
-        // The bytes the network left under the budget buy corrections for the pixels it fits worst.
+        // The bytes the network left under the budget buy corrections for the pixels it fits worst. The decoder adds
+        // them to the network's output (DecodeSamples), as done here to the one evaluation of the stored network.
         var parsed = CompactPayload.Parse(payload, cube.Bands, cube.PixelCount);
-        var networkSamples = DecodeSamples(header, parsed, device);
+        var samples = DecodeSamples(header, parsed, device);
         string corrected = "";
-        if (budget is { } total
-            && PixelCorrections.Fit(cube.Data, networkSamples, cube.Bands, total - ArchiveFormat.ArchiveSize(header, payload.Length)) is { } corrections)
+        var corrections = budget is { } total ? PixelCorrections.Fit(cube.Data, samples, cube.Bands, total - ArchiveFormat.ArchiveSize(header, payload.Length)) : null;
+        if (corrections is not null)
         {
-            double networkPsnr = QualityMetrics.Compare(cube, ArchiveHeaders.ToCube(header, networkSamples)).Psnr;
-            parsed = parsed with { Corrections = corrections };
-            payload = parsed.ToBytes();
+            // ToCube rounds in place, and the corrections go onto the unrounded output, as in the decoder.
+            double networkPsnr = QualityMetrics.Compare(cube, ArchiveHeaders.ToCube(header, (float[])samples.Clone())).Psnr;
+            payload = (parsed with { Corrections = corrections }).ToBytes();
+            corrections.Apply(samples, header.Width, Tiling.PixelRegion.Whole(header.Height, header.Width));
             corrected = $" +{corrections.Count} px q{corrections.Rank} (network {networkPsnr:0.00} dB)";
         }
-        var decoded = ArchiveHeaders.ToCube(header, DecodeSamples(header, parsed, device));
+        var decoded = ArchiveHeaders.ToCube(header, samples);
         double psnr = QualityMetrics.Compare(cube, decoded).Psnr;
         double seconds = clock.Elapsed.TotalSeconds;
         var finalHeader = header with { EncodePsnr = (float)psnr, Iterations = trainer.IterationsDone }; // no wall time: same seed, same bytes
@@ -136,6 +138,7 @@ public static class CompactCodec
             Width = arch.Width,
             Rank = arch.Rank,
             WeightBits = bits,
+            CorrectedPixels = corrections?.Count ?? 0,
             Precision = WeightPrecision.Single,
             Psnr = psnr,
             EncodeSeconds = seconds,

@@ -25,12 +25,12 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
     /// <summary>Kind 3: the bits of a wide (16-bit) code that are modelled; the ones below are sent raw.</summary>
     private const int WideModelBits = 4;
     public const int HeaderBytes = 11;
-
-    /// <summary>Corrections for the pixels the network fits worst (kind 4); null for none.</summary>
-    public PixelCorrections? Corrections { get; init; }
     /// <summary>Bit depth of the small, sensitive tensors (first layer, biases): they cost little and ω0 amplifies their error.</summary>
     public const int FineBits = 16;
     private const int MaxTreeBits = 12;
+
+    /// <summary>Corrections for the pixels the network fits worst (kind 4); null for none.</summary>
+    public PixelCorrections? Corrections { get; init; }
 
     /// <summary>Storage-order tensor sizes: (rows, columns) for each weight then its bias as (1, out).</summary>
     public static IEnumerable<(int Rows, int Cols)> TensorShapes(int layers, int width, int rank, int bands)

@@ -164,7 +164,7 @@ public static class InrCodec
 /// <param name="CorrectedPixels">Pixels corrected apart from the network (compact payload kind 4).</param>
 public sealed record InrDescription(int Layers, int Width, int Rank, int WeightBits, WeightPrecision Precision, double PaperBpppb, int CorrectedPixels = 0);
 
-/// <summary>Reads the two INR payload layouts: the paper's raw weights (container v1) and the compact one (v2, kinds 2 and 3).</summary>
+/// <summary>Reads the two INR payload layouts: the paper's raw weights (container v1) and the compact one (v2, kinds 2 to 4).</summary>
 public static class InrPayloads
 {
     /// <summary>Container version 2 INR payloads are compact ones (they start with their kind byte, which the parser checks).</summary>
@@ -174,7 +174,7 @@ public static class InrPayloads
     {
         if (IsCompact(h))
         {
-            var c = CompactPayload.Parse(payload.Span, h.Bands, h.Height * (long)h.Width, path);
+            var c = CompactPayload.Parse(payload.Span, h.Bands, h.PixelCount, path);
             return new InrDescription(c.Layers, c.Width, c.Rank, c.Bits, WeightPrecision.Single,
                 PaperBpppb(h, c.Layers, c.Width, c.Rank, c.Bits, WeightPrecision.Single), c.Corrections?.Count ?? 0);
         }
@@ -194,6 +194,6 @@ public static class InrPayloads
     /// <param name="region">Evaluate the network on this window's pixels only; null for the whole grid.</param>
     public static HsiCube Decode(ArchiveHeader h, ReadOnlyMemory<byte> payload, string? path, Device device, PixelRegion? region = null) =>
         IsCompact(h)
-            ? ArchiveHeaders.ToCube(InrCodec.WindowHeader(h, region), CompactCodec.DecodeSamples(h, CompactPayload.Parse(payload.Span, h.Bands, h.Height * (long)h.Width, path), device, region: region))
+            ? ArchiveHeaders.ToCube(InrCodec.WindowHeader(h, region), CompactCodec.DecodeSamples(h, CompactPayload.Parse(payload.Span, h.Bands, h.PixelCount, path), device, region: region))
             : InrCodec.Decode(h, InrPayload.Parse(payload.Span, h.Bands, path), device, region: region);
 }

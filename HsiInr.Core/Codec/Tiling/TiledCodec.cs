@@ -28,7 +28,7 @@ public static class TiledCodec
 
         var archives = new List<byte[]>(tiles.Count);
         CompressionResult? first = null;
-        long pixelsLeft = cube.PixelCount, used = 0, counted = 0;
+        long pixelsLeft = cube.PixelCount, used = 0, counted = 0, correctedPixels = 0;
         double sse = 0, paperBits = 0;
         int iterations = 0;
         bool stoppedEarly = false;
@@ -63,6 +63,7 @@ public static class TiledCodec
             iterations = Math.Max(iterations, r.Iterations);
             stoppedEarly |= r.StoppedEarly;
             paperBits += r.PaperBpppb * tile.SampleCount;
+            correctedPixels += r.CorrectedPixels;
             var (tileSse, tileCount) = SquaredError(tile, r);
             sse += tileSse;
             counted += tileCount;
@@ -95,6 +96,7 @@ public static class TiledCodec
             Tiles = tiles.Count,
             TileCodec = codec,
             PaperBpppbOverride = paperBits / cube.SampleCount,
+            CorrectedPixels = correctedPixels,
         };
     }
 
