@@ -27,14 +27,18 @@ public static class CodingSuite
         public string Network { get; set; } = "";
         public long Weights { get; set; }
         public long ArchiveBytes { get; set; }
-        /// <summary>Steps, shape and framing: the same whichever coder codes the weights.</summary>
+        /// <summary>Shape and framing: the same whichever coder codes the weights and steps.</summary>
         public long FixedBytes { get; set; }
-        /// <summary>What the archive stores (its payload kind's models).</summary>
+        /// <summary>Quantisation steps (one per matrix row and bias vector).</summary>
+        public long Steps { get; set; }
+        /// <summary>What the archive stores after the fixed bytes (its payload kind's models; corrections included).</summary>
         public long RangeCoderBytes { get; set; }
-        /// <summary>The same codes range coded as payload kind 2 (every tensor symbol by symbol) and kind 3 (band-differenced
-        /// basis, top-bits model for the 16-bit tensors).</summary>
+        /// <summary>The same codes and steps as payload kind 2 (raw float16 steps, every tensor symbol by symbol), kind 3
+        /// (raw steps, band-differenced basis, top-bits model for the wide tensors) and kind 5 (steps coded as
+        /// differences, mean spectrum band-differenced too).</summary>
         public long Kind2Bytes { get; set; }
         public long Kind3Bytes { get; set; }
+        public long Kind5Bytes { get; set; }
         public double EntropyBytes { get; set; }
         public long Zstd19Bytes { get; set; }
         public long Zstd22Bytes { get; set; }
@@ -70,7 +74,7 @@ public static class CodingSuite
                 row.Machine = machine;
                 row.Commit = File.Exists(writtenBy) ? File.ReadAllText(writtenBy).Trim() : "unknown (cached archive)";
                 rows.Add(row);
-                Console.WriteLine($"[coding] {scene.Name} @ {rate}: range coder kind 2 {row.Kind2Bytes} B, kind 3 {row.Kind3Bytes} B, entropy {row.EntropyBytes:0} B, zstd-22 {row.Zstd22Bytes} B, brotli-11 {row.Brotli11Bytes} B");
+                Console.WriteLine($"[coding] {scene.Name} @ {rate}: range coder kind 2 {row.Kind2Bytes} B, kind 3 {row.Kind3Bytes} B, kind 5 {row.Kind5Bytes} B, entropy {row.EntropyBytes:0} B, zstd-22 {row.Zstd22Bytes} B, brotli-11 {row.Brotli11Bytes} B");
             }
         ResultStore.WriteAtomic(Path.Combine(results, Name + ".json"), JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
         ResultStore.WriteAtomic(Path.Combine(results, Name + ".md"), Markdown(rows, machine));
@@ -83,12 +87,21 @@ public static class CodingSuite
     {
         var (header, payloadMemory, fileBytes) = ArchiveFormat.ReadFile(archivePath);
         var payload = CompactPayload.Parse(payloadMemory.Span, header.Bands, header.PixelCount, archivePath);
-        long fixedBytes = CompactPayload.FixedBytes(payload.Layers, payload.Width, payload.Rank, payload.Bands);
-        // Codes as the narrowest signed integers their tensor's bit depth allows: 1 byte up to 8 bits, 2 bytes above.
+        long fixedBytes = CompactPayload.FixedBytes(CompactPayload.Kind, payload.Layers, payload.Width, payload.Rank, payload.Bands);
+        // The general-purpose compressors get the steps as float16, as kinds 2 and 3 store them, then the codes as the
+        // narrowest signed integers their tensor's bit depth allows: 1 byte up to 8 bits, 2 bytes above.
         var interleaved = new MemoryStream();
         var low = new MemoryStream();
         var high = new MemoryStream();
-        double entropyBits = 0;
+        var stepBytes = new MemoryStream();
+        foreach (float step in payload.Steps.SelectMany(rows => rows))
+        {
+            ushort h = BitConverter.HalfToUInt16Bits((Half)step);
+            stepBytes.WriteByte((byte)h); stepBytes.WriteByte((byte)(h >> 8));
+        }
+        interleaved.Write(stepBytes.ToArray());
+        low.Write(stepBytes.ToArray());
+        double entropyBits = 16.0 * payload.Steps.Sum(rows => rows.Length);
         for (int t = 0; t < payload.Codes.Length; t++)
         {
             bool wide = payload.TensorBits[t] > 8;
@@ -112,9 +125,11 @@ public static class CodingSuite
             Weights = payload.Codes.Sum(c => (long)c.Length),
             ArchiveBytes = fileBytes,
             FixedBytes = fixedBytes,
+            Steps = payload.Steps.Sum(rows => (long)rows.Length),
             RangeCoderBytes = payloadMemory.Length - fixedBytes,
             Kind2Bytes = payload.ToBytes(CompactPayload.FirstKind).Length - fixedBytes,
-            Kind3Bytes = payload.ToBytes(CompactPayload.Kind).Length - fixedBytes,
+            Kind3Bytes = payload.ToBytes(CompactPayload.SecondKind).Length - fixedBytes,
+            Kind5Bytes = payload.ToBytes(CompactPayload.Kind).Length - fixedBytes,
             EntropyBytes = entropyBits / 8,
             Zstd19Bytes = Zstd(raw, 19),
             Zstd22Bytes = Zstd(raw, 22),
@@ -151,26 +166,28 @@ public static class CodingSuite
         var sb = new StringBuilder();
         sb.AppendLine("# Entropy coding of the compact INR's weights");
         sb.AppendLine();
-        sb.AppendLine("The same integer weight codes (compact defaults, seed 1, at the target rate), coded several ways. The range coder");
-        sb.AppendLine("has one adaptive model per tensor: *kind 2* (the first compact payload) codes every tensor symbol by symbol; *kind 3*");
-        sb.AppendLine("(what the codec writes now) codes the spectral basis as differences between neighbouring bands and models only the");
-        sb.AppendLine("top 4 bits of the 16-bit tensors (first layer, biases). *entropy* is the codes' zero-order empirical entropy per");
-        sb.AppendLine("tensor (a static coder's bound, excluding its tables, and blind to the bands' order); zstd and Brotli code the codes");
-        sb.AppendLine("as 1-byte (≤ 8-bit tensors) or 2-byte little-endian integers, *planes* puts every low byte before every high byte.");
-        sb.AppendLine("*fixed* (steps, shape, framing) is the same for every coder. Bytes; *saving* is kind 3's saving over the best");
+        sb.AppendLine("The same integer weight codes and quantisation steps (compact defaults, seed 1, at the target rate), coded several");
+        sb.AppendLine("ways. The range coder has one adaptive model per tensor: *kind 2* (the first compact payload) stores every step as a");
+        sb.AppendLine("raw float16 and codes every tensor symbol by symbol; *kind 3* codes the spectral basis as differences between");
+        sb.AppendLine("neighbouring bands and models only the top 4 bits of the wide (over 12-bit) tensors; *kind 5* (what the codec writes");
+        sb.AppendLine("now) also codes the steps, as differences between rows, and the mean spectrum as differences between bands.");
+        sb.AppendLine("*entropy* is the codes' zero-order empirical entropy per tensor (a static coder's bound, excluding its tables, and");
+        sb.AppendLine("blind to the bands' order) plus 16 bits per step; zstd and Brotli code the float16 steps then the codes as 1-byte");
+        sb.AppendLine("(≤ 8-bit tensors) or 2-byte little-endian integers, *planes* puts every low byte before every high byte. *fixed*");
+        sb.AppendLine("(shape, bit depths, framing) is the same for every coder. Bytes; *saving* is kind 5's saving over the best");
         sb.AppendLine("general-purpose compressor.");
         sb.AppendLine();
         sb.AppendLine($"Machine: {machine}. Commit(s): {string.Join(", ", rows.Select(r => r.Commit).Distinct())}.");
         sb.AppendLine();
         sb.AppendLine("How to reproduce: `dotnet pwsh ./build.ps1 -Task Bench -BenchArgs '--suite coding'`.");
         sb.AppendLine();
-        sb.AppendLine("| scene | bpppb | network | weights | archive | fixed | kind 2 | **kind 3** | entropy | zstd-19 | zstd-22 | zstd-22 planes | brotli-11 | saving |");
-        sb.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| scene | bpppb | network | weights | steps | archive | fixed | kind 2 | kind 3 | **kind 5** | entropy | zstd-19 | zstd-22 | zstd-22 planes | brotli-11 | saving |");
+        sb.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
             long best = new[] { r.Zstd19Bytes, r.Zstd22Bytes, r.Zstd22PlanesBytes, r.Brotli11Bytes }.Min();
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Scene} | {r.TargetBpppb:0.###} | {r.Network} | {r.Weights} | {r.ArchiveBytes} | {r.FixedBytes} | {r.Kind2Bytes} | **{r.Kind3Bytes}** | {r.EntropyBytes:0} | {r.Zstd19Bytes} | {r.Zstd22Bytes} | {r.Zstd22PlanesBytes} | {r.Brotli11Bytes} | {100.0 * (best - r.Kind3Bytes) / best:0.0} % |"));
+                $"| {r.Scene} | {r.TargetBpppb:0.###} | {r.Network} | {r.Weights} | {r.Steps} | {r.ArchiveBytes} | {r.FixedBytes} | {r.Kind2Bytes} | {r.Kind3Bytes} | **{r.Kind5Bytes}** | {r.EntropyBytes:0} | {r.Zstd19Bytes} | {r.Zstd22Bytes} | {r.Zstd22PlanesBytes} | {r.Brotli11Bytes} | {100.0 * (best - r.Kind5Bytes) / best:0.0} % |"));
         }
         return sb.ToString();
     }

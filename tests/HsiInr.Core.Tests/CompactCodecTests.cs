@@ -180,13 +180,16 @@ public class CompactCodecTests
         Assert.InRange(bitsPerSymbol, entropy, entropy * 1.05 + 0.02);
     }
 
-    [Fact]
-    public void EveryCodeInRangeRoundTripsInBothKinds()
+    [Theory]
+    [InlineData(8)]
+    [InlineData(16)]
+    public void EveryCodeAndStepRoundTripsInEveryKind(int bits)
     {
-        // Extreme and random codes in every tensor, wide ones included: the band differences of the basis reach
-        // ±2·max, the top-bits model of a 16-bit tensor sees every top value.
+        // Extreme and random codes in every tensor: the band differences of the basis and the mean reach ±2·max, the
+        // top-bits model of a wide tensor (16-bit weights) sees every top value; steps are any positive float16, from
+        // the smallest to the largest, on the encoder's grid or not, so the step differences reach their extremes too.
         var rng = new Random(8);
-        int layers = 2, width = 5, rank = 3, bands = 7, bits = 8;
+        int layers = 2, width = 5, rank = 3, bands = 7;
         int[] tensorBits = CompactPayload.DefaultTensorBits(layers, bits);
         var shapes = CompactPayload.TensorShapes(layers, width, rank, bands).ToArray();
         var codes = shapes.Select((sh, t) =>
@@ -194,15 +197,64 @@ public class CompactCodecTests
             int max = WeightQuantizer.MaxLevel(tensorBits[t]);
             return Enumerable.Range(0, sh.Rows * sh.Cols).Select(i => (i % 3) switch { 0 => max, 1 => -max, _ => rng.Next(-max, max + 1) }).ToArray();
         }).ToArray();
-        var steps = shapes.Select(sh => Enumerable.Repeat(0.01f, sh.Rows).ToArray()).ToArray();
+        var steps = shapes.Select(sh => Enumerable.Range(0, sh.Rows)
+            .Select(r => (float)BitConverter.UInt16BitsToHalf((ushort)((r % 3) switch { 0 => 1, 1 => 0x7BFF, _ => rng.Next(1, 0x7C00) }))).ToArray()).ToArray();
         var payload = new CompactPayload(layers, width, rank, bands, bits, 30f, tensorBits, steps, codes);
-        foreach (byte kind in new[] { CompactPayload.Kind, CompactPayload.FirstKind })
+        foreach (byte kind in new[] { CompactPayload.Kind, CompactPayload.SecondKind, CompactPayload.FirstKind })
         {
             byte[] bytes = payload.ToBytes(kind);
             Assert.Equal(kind, bytes[0]);
             var back = CompactPayload.Parse(bytes, bands, long.MaxValue);
-            for (int t = 0; t < codes.Length; t++) Assert.Equal(codes[t], back.Codes[t]);
+            for (int t = 0; t < codes.Length; t++)
+            {
+                Assert.Equal(codes[t], back.Codes[t]);
+                Assert.Equal(steps[t], back.Steps[t]);
+            }
         }
+    }
+
+    [Fact]
+    public void StepsLieOnTheGridAtOrAboveTheRowsMaximumOverTheTopCode()
+    {
+        // Rounded up, a step never pushes a row's largest weight past the top code (rounding to the nearest float16
+        // did: a 16-bit first layer's largest weight was clipped), and never by more than the grid's spacing.
+        var rng = new Random(4);
+        foreach (float v in Enumerable.Range(0, 2000).Select(_ => (float)Math.Pow(10, -7 + 11 * rng.NextDouble())).Append(1e-12f))
+        {
+            float up = StepGrid.RoundUp(v);
+            Assert.True(up >= v, $"{up} < {v}");
+            Assert.Equal(0, BitConverter.HalfToUInt16Bits((Half)up) & 31);
+            Assert.Equal(up, (float)(Half)up);
+            if (v > 1e-4f) Assert.True(up <= v * 1.032f, $"{up} is more than a grid step above {v}");
+        }
+        using var w = TorchSharp.torch.tensor(new float[] { 0.3f, -0.71f, 0.1f, 0f, 0f, 0f }, new long[] { 2, 3 });
+        using var s = WeightQuantizer.Steps(w, 16);
+        var stepValues = s.data<float>().ToArray();
+        Assert.True(stepValues[0] * WeightQuantizer.MaxLevel(16) >= 0.71f);
+        Assert.Equal(1f, stepValues[1]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => StepGrid.RoundUp(0));
+    }
+
+    [Fact]
+    public void ACorruptStepIndexIsDetected()
+    {
+        // Steps coded as differences, all at the largest float16: a stream that steps past it is corrupt, not decoded.
+        int layers = 1, width = 2, rank = 1, bands = 3, bits = 8;
+        int[] tensorBits = CompactPayload.DefaultTensorBits(layers, bits);
+        var shapes = CompactPayload.TensorShapes(layers, width, rank, bands).ToArray();
+        var codes = shapes.Select(sh => new int[sh.Rows * sh.Cols]).ToArray();
+        var steps = shapes.Select(sh => Enumerable.Repeat(65504f, sh.Rows).ToArray()).ToArray();
+        byte[] bytes = new CompactPayload(layers, width, rank, bands, bits, 30f, tensorBits, steps, codes).ToBytes();
+        int errors = 0;
+        for (int i = CompactPayload.HeaderBytes + tensorBits.Length + 4; i < bytes.Length; i++)
+            for (int bit = 0; bit < 8; bit++)
+            {
+                var bad = (byte[])bytes.Clone();
+                bad[i] ^= (byte)(1 << bit);
+                try { CompactPayload.Parse(bad, bands, 100); }
+                catch (HsiException e) { Assert.Equal(HsiErrorKind.CorruptArchive, e.Kind); errors++; }
+            }
+        Assert.True(errors > 0, "no flipped bit was detected");
     }
 
     [Fact]
@@ -222,6 +274,28 @@ public class CompactCodecTests
         Assert.Equal(CompactPayload.Kind, recoded[0]);
         Assert.True(recoded.Length < payload.Length, $"kind 3 {recoded.Length} B, kind 2 {payload.Length} B");
         Assert.Equal(parsed.Weights(), CompactPayload.Parse(recoded, h.Bands, h.PixelCount).Weights());
+    }
+
+    [Fact]
+    public void ArchivesOfTheCorrectedSecondKindStillDecode()
+    {
+        // Written by the module before kind 5 (raw float16 steps, 16-bit first layer and biases, pixel corrections),
+        // from the bundled sample with a coarsened grid: the decode must give exactly the network and corrections the
+        // encoder measured, and recoding the same codes and steps as kind 6 keeps the weights and takes fewer bytes.
+        byte[] archive = File.ReadAllBytes(Path.Combine(TestData.RepoRoot, "tests", "HsiInr.Core.Tests", "fixtures", "jasper-ridge-64-kind4.hsiinr"));
+        var (h, payload) = ArchiveFormat.Read(archive);
+        Assert.Equal(CompactPayload.SecondCorrectedKind, payload.Span[0]);
+        var parsed = CompactPayload.Parse(payload.Span, h.Bands, h.PixelCount);
+        Assert.NotNull(parsed.Corrections);
+        Assert.Contains(16, parsed.TensorBits);
+        var sample = CubeFile.Read(Path.Combine(TestData.RepoRoot, "samples", "jasper-ridge-64.mat"));
+        Assert.Equal(h.EncodePsnr, (float)QualityMetrics.Compare(sample, ArchiveDecoder.Decode(archive)).Psnr, 4);
+        byte[] recoded = parsed.ToBytes();
+        Assert.Equal(CompactPayload.CorrectedKind, recoded[0]);
+        Assert.True(recoded.Length < payload.Length, $"kind 6 {recoded.Length} B, kind 4 {payload.Length} B");
+        var back = CompactPayload.Parse(recoded, h.Bands, h.PixelCount);
+        Assert.Equal(parsed.Weights(), back.Weights());
+        Assert.Equal(parsed.Corrections.ToBytes(), back.Corrections!.ToBytes());
     }
 
     [Fact]

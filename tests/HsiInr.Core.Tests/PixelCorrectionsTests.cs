@@ -129,7 +129,7 @@ public class PixelCorrectionsTests
         var networkOnly = ArchiveHeaders.ToCube(h, CompactCodec.DecodeSamples(h, parsed with { Corrections = null }));
         double without = QualityMetrics.Compare(cube, networkOnly).Psnr;
         Assert.True(r.Psnr > without + 0.5, $"with {r.Psnr:0.00} dB, without {without:0.00} dB");
-        // A kind 4 payload whose corrections section is missing is corrupt, not a kind 3 one.
+        // A kind 6 payload whose corrections section is missing is corrupt, not a kind 5 one.
         var cut = parsed.ToBytes(CompactPayload.Kind);
         cut[0] = CompactPayload.CorrectedKind;
         Assert.Equal(HsiErrorKind.CorruptArchive, Assert.Throws<HsiException>(() => CompactPayload.Parse(cut, h.Bands, h.PixelCount)).Kind);

@@ -53,7 +53,9 @@ public static class SeedWriter
         void Inr(string name, HsiCube cube, InrOptions o) =>
             File.WriteAllBytes(Path.Combine(dir, name), InrCodec.Compress(cube, o with { Device = DeviceKind.Cpu, Threads = 1 }).Archive);
         Inr("compact-v2.hsiinr", inrCube, new InrOptions { Recipe = InrRecipe.Compact, Layers = 2, Width = 8, Iterations = 30, SearchIterations = 0 });
-        // Under -Bpppb the compact codec spends what its network leaves on pixel corrections (payload kind 4).
+        // Under -Bpppb the compact codec spends what its network leaves on pixel corrections (payload kind 6). The
+        // older kinds' seeds (compact-v2-kind3*.hsiinr, compact-v2-kind4-corrected.hsiinr) were written by the module
+        // before kind 5 and are kept as they are: this writer can no longer produce them.
         Inr("compact-v2-corrected.hsiinr", Small(jasper, 16, [20, 60, 100, 140, 180, 190], "corr"), new InrOptions { Recipe = InrRecipe.Compact, Layers = 1, Bpppb = 8, Iterations = 30, SearchIterations = 0 });
         Inr("compact-v2-14bit.hsiinr", noWl, new InrOptions { Recipe = InrRecipe.Compact, Layers = 1, Width = 6, Iterations = 20, SearchIterations = 0, WeightBits = 14 });
         Inr("paper-v1-fp32.hsiinr", inrCube, new InrOptions { Recipe = InrRecipe.Paper, Layers = 2, Width = 8, Iterations = 20, SearchIterations = 1 });

@@ -17,12 +17,14 @@ public static class CompactCodec
     /// <summary>Expected coded bits per weight as a fraction of the nominal bit depth, for the size formula that gives
     /// the first guess of the width (and the rank cap); the width is then fixed by coding the initialised network.</summary>
     public const double CodingEfficiency = 1.0;
-    /// <summary>The same for the spectral basis, coded as differences between bands (payload kind 3): 0.44–0.53 of
+    /// <summary>The same for the spectral basis, coded as differences between bands (payload kinds 3 and 5): 0.44–0.53 of
     /// its nominal size on the four swept scenes (bench/results/coding.md).</summary>
     public const double BasisCodingEfficiency = 0.5;
     /// <summary>Share of the budget the untrained network may code to: training moves the codes' statistics a little
     /// (+1–2 % on Jasper Ridge), and the rate controller coarsens the grid if the trained network does not fit.</summary>
     public const double InitialFill = 0.98;
+    /// <summary>Expected coded bits per quantisation step (kind 5 codes each as the difference from the row before).</summary>
+    public const double StepBits = 4.0;
 
     public static CompressionResult Compress(HsiCube cube, InrOptions o, IProgress<FitProgress>? progress, CancellationToken ct)
     {
@@ -206,8 +208,9 @@ public static class CompactCodec
         return rank;
     }
 
-    /// <summary>The archive's size before training: every tensor at its bit depth (16 for the first layer and the
-    /// biases), the band-differenced basis at <see cref="BasisCodingEfficiency"/> of it.</summary>
+    /// <summary>The archive's size before training: every tensor at its bit depth (<see cref="CompactPayload.FineBits"/>
+    /// for the first layer and the biases), the band-differenced basis at <see cref="BasisCodingEfficiency"/> of it,
+    /// and <see cref="StepBits"/> per quantisation step.</summary>
     public static long EstimatedBytes(ArchiveHeader header, int layers, int width, int rank, int bits)
     {
         int[] tensorBits = CompactPayload.DefaultTensorBits(layers, bits);
@@ -215,7 +218,8 @@ public static class CompactCodec
         double payloadBits = CompactPayload.TensorShapes(layers, width, rank, header.Bands)
             .Select((shape, t) => (double)shape.Rows * shape.Cols * tensorBits[t] * (t == basis ? BasisCodingEfficiency : CodingEfficiency))
             .Sum();
-        return ArchiveFormat.ArchiveSize(header, CompactPayload.FixedBytes(layers, width, rank, header.Bands) + (long)Math.Ceiling(payloadBits / 8));
+        payloadBits += StepBits * CompactPayload.TensorShapes(layers, width, rank, header.Bands).Sum(shape => shape.Rows);
+        return ArchiveFormat.ArchiveSize(header, CompactPayload.FixedBytes(CompactPayload.Kind, layers, width, rank, header.Bands) + (long)Math.Ceiling(payloadBits / 8));
     }
 
     /// <summary>
@@ -286,7 +290,7 @@ public static class CompactCodec
     /// <summary>Per-row steps for each parameter; coarsening applies to the nominal-depth tensors only (the fine
     /// ones are a rounding error of the rate).</summary>
     private static Tensor[] StepsFor(IReadOnlyList<Tensor> parameters, int[] tensorBits, double coarsening) =>
-        parameters.Select((p, i) => WeightQuantizer.Steps(p.detach(), tensorBits[i], tensorBits[i] >= CompactPayload.FineBits ? 1.0 : coarsening)).ToArray();
+        parameters.Select((p, i) => WeightQuantizer.Steps(p.detach(), tensorBits[i], CompactPayload.IsFine(i) ? 1.0 : coarsening)).ToArray();
 
     private static byte[] BuildWithCoarsening(IReadOnlyList<Tensor> parameters, Architecture arch, int bands, int bits, int[] tensorBits, float omega0, double coarsening)
     {

@@ -161,7 +161,7 @@ public static class InrCodec
 }
 
 /// <summary>What an INR payload describes, whichever layout it has (paper or compact).</summary>
-/// <param name="CorrectedPixels">Pixels corrected apart from the network (compact payload kind 4).</param>
+/// <param name="CorrectedPixels">Pixels corrected apart from the network (compact payload kinds 4 and 6).</param>
 public sealed record InrDescription(int Layers, int Width, int Rank, int WeightBits, WeightPrecision Precision, double PaperBpppb, int CorrectedPixels = 0);
 
 /// <summary>Reads the two INR payload layouts: the paper's raw weights (container v1) and the compact one (v2, kinds 2 to 4).</summary>

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace HsiInr.Core.Codec.Inr;
 
 /// <summary>
-/// Corrections for the few pixels a SIREN smooths away (payload kind 4, docs/format.md): a trunk fits the scene's
+/// Corrections for the few pixels a SIREN smooths away (payload kinds 4 and 6, docs/format.md): a trunk fits the scene's
 /// smooth structure, so its error gathers in small objects (on abu-urban-4, a tenth of a percent of the pixels held
 /// 15 % of the squared error). The bytes the network leaves under the budget buy, for the K worst pixels, their
 /// residual spectra in a rank-q basis of their own: basis and coefficients quantised and range coded, positions as

@@ -4,7 +4,7 @@ namespace HsiInr.Core.Codec.Inr;
 
 /// <summary>
 /// Symmetric uniform quantisation with one step per row (per output channel) for matrices and one step for
-/// vectors: q = round(w / s) with s = max|row| / (2^(bits−1) − 1). Per-row steps matter for SIREN: rows differ in
+/// vectors: q = round(w / s) with s = max|row| / (2^(bits−1) − 1), rounded up to the <see cref="StepGrid"/>. Per-row steps matter for SIREN: rows differ in
 /// scale, and ω0 = 30 amplifies the error of a coarse shared step.
 /// </summary>
 public static class WeightQuantizer
@@ -16,10 +16,10 @@ public static class WeightQuantizer
     public static Tensor Steps(Tensor w, int bits, double coarsening = 1.0)
     {
         using var a = w.dim() == 1 ? w.abs().amax(new long[] { 0 }, keepdim: true) : w.abs().amax(new long[] { 1 }, keepdim: true);
-        using var s = a * (coarsening / MaxLevel(bits));
-        // Steps are stored as float16; quantising with the stored value keeps encoder and decoder identical.
-        using var h = s.to(ScalarType.Float16).to(ScalarType.Float32);
-        return where(h > 0, h, ones_like(h));
+        using var s = (a * (coarsening / MaxLevel(bits))).cpu().contiguous();
+        // Steps are stored on the step grid; quantising with the stored value keeps encoder and decoder identical.
+        var grid = s.data<float>().ToArray().Select(v => v > 0 ? StepGrid.RoundUp(v) : 1f).ToArray();
+        return tensor(grid, s.shape).to(w.device);
     }
 
     /// <summary>round(w / steps), clamped to ±<paramref name="maxLevel"/>.</summary>
