@@ -245,16 +245,24 @@ public class CompactCodecTests
         var codes = shapes.Select(sh => new int[sh.Rows * sh.Cols]).ToArray();
         var steps = shapes.Select(sh => Enumerable.Repeat(65504f, sh.Rows).ToArray()).ToArray();
         byte[] bytes = new CompactPayload(layers, width, rank, bands, bits, 30f, tensorBits, steps, codes).ToBytes();
-        int errors = 0;
+        int stepErrors = 0;
         for (int i = CompactPayload.HeaderBytes + tensorBits.Length + 4; i < bytes.Length; i++)
             for (int bit = 0; bit < 8; bit++)
             {
                 var bad = (byte[])bytes.Clone();
                 bad[i] ^= (byte)(1 << bit);
-                try { CompactPayload.Parse(bad, bands, 100); }
-                catch (HsiException e) { Assert.Equal(HsiErrorKind.CorruptArchive, e.Kind); errors++; }
+                try
+                {
+                    var parsed = CompactPayload.Parse(bad, bands, 100);
+                    Assert.All(parsed.Steps.SelectMany(r => r), v => Assert.True(float.IsFinite(v) && v > 0, $"step {v} accepted"));
+                }
+                catch (HsiException e)
+                {
+                    Assert.Equal(HsiErrorKind.CorruptArchive, e.Kind);
+                    if (e.Message.Contains("quantisation step", StringComparison.Ordinal)) stepErrors++;
+                }
             }
-        Assert.True(errors > 0, "no flipped bit was detected");
+        Assert.True(stepErrors > 0, "no flipped bit was caught by the step check");
     }
 
     [Fact]
