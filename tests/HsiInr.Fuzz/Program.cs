@@ -9,7 +9,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 const string Usage = """
     HsiInr.Fuzz: mutation fuzzing of the archive decoder and the MAT v5, MAT v7.3 and ENVI readers.
 
-      run     [--archives N] [--files N] [--targets archive,mat5,mat73,envi] [--seed S] [--hang-s 10] [--batch 1000]
+      run     [--archives N] [--files N] [--targets archive,mat5,mat73,envi] [--seed S] [--hang-s 30] [--batch 1000]
               [--results DIR] [--findings DIR] [--seeds DIR]
               N mutated archives and N mutated files per reader, each case in a worker child process; writes
               fuzz.json and fuzz.md to --results (default bench/results) and failing inputs to --findings
