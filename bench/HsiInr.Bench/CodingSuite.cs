@@ -93,14 +93,9 @@ public static class CodingSuite
         var interleaved = new MemoryStream();
         var low = new MemoryStream();
         var high = new MemoryStream();
-        var stepBytes = new MemoryStream();
-        foreach (float step in payload.Steps.SelectMany(rows => rows))
-        {
-            ushort h = BitConverter.HalfToUInt16Bits((Half)step);
-            stepBytes.WriteByte((byte)h); stepBytes.WriteByte((byte)(h >> 8));
-        }
-        interleaved.Write(stepBytes.ToArray());
-        low.Write(stepBytes.ToArray());
+        byte[] stepBytes = payload.Steps.SelectMany(rows => rows).SelectMany(step => BitConverter.GetBytes((Half)step)).ToArray();
+        interleaved.Write(stepBytes);
+        low.Write(stepBytes);
         double entropyBits = 16.0 * payload.Steps.Sum(rows => rows.Length);
         for (int t = 0; t < payload.Codes.Length; t++)
         {

@@ -216,9 +216,8 @@ public static class CompactCodec
         int[] tensorBits = CompactPayload.DefaultTensorBits(layers, bits);
         int basis = CompactPayload.BasisTensor(layers);
         double payloadBits = CompactPayload.TensorShapes(layers, width, rank, header.Bands)
-            .Select((shape, t) => (double)shape.Rows * shape.Cols * tensorBits[t] * (t == basis ? BasisCodingEfficiency : CodingEfficiency))
+            .Select((shape, t) => (double)shape.Rows * shape.Cols * tensorBits[t] * (t == basis ? BasisCodingEfficiency : CodingEfficiency) + StepBits * shape.Rows)
             .Sum();
-        payloadBits += StepBits * CompactPayload.TensorShapes(layers, width, rank, header.Bands).Sum(shape => shape.Rows);
         return ArchiveFormat.ArchiveSize(header, CompactPayload.FixedBytes(CompactPayload.Kind, layers, width, rank, header.Bands) + (long)Math.Ceiling(payloadBits / 8));
     }
 

@@ -142,7 +142,7 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
         if (bits is < 2 or > 16) throw Bad($"Invalid weight bit depth {bits}.", path);
         if (!float.IsFinite(omega0) || omega0 <= 0 || omega0 > 1e4) throw Bad($"Invalid ω0 {omega0}.", path);
         long fixedBytes = FixedBytes(kind, layers, width, rank, bands);
-        if (fixedBytes > s.Length) throw Bad($"The payload ({s.Length} bytes) is shorter than the {fixedBytes} bytes its network's steps need.", path);
+        if (fixedBytes > s.Length) throw Bad($"The payload ({s.Length} bytes) is shorter than the {fixedBytes} bytes its header, bit depths and (kinds 2–4) steps need.", path);
         // Every weight costs at least a fraction of a bit: a payload far too small for its network is corrupt,
         // and checking that first keeps a forged shape from allocating huge code arrays.
         long parameters = CompactSiren.ParameterCount(layers, width, rank, bands);
@@ -254,9 +254,9 @@ public sealed record CompactPayload(int Layers, int Width, int Rank, int Bands, 
 
     /// <summary>
     /// One tensor's adaptive code for signed integers within ±MaxLevel(bits), fresh per tensor. Kind 2: a bit tree over
-    /// the whole code up to 12 bits, an adaptive Elias-gamma code above. Kind 3: the same bit tree, except that a
-    /// band-differenced tensor codes each code's difference from the code one row up (same column) with the gamma
-    /// code, and a wide tensor models the top <see cref="WideModelBits"/> bits of code + max and sends the rest raw.
+    /// the whole code up to 12 bits, an adaptive Elias-gamma code above. Kinds 3 and 5: the same bit tree, except that
+    /// a differenced tensor codes each code's difference from its neighbour (<see cref="DifferenceDistance"/>) with the
+    /// gamma code, and a wide tensor models the top <see cref="WideModelBits"/> bits of code + max and sends the rest raw.
     /// </summary>
     private sealed class TensorCoder
     {
