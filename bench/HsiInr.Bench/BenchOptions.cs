@@ -39,7 +39,7 @@ public sealed class BenchOptions
           --scene PATH         add a cube file (MAT or ENVI); repeatable; swept over every rate
           --only-scenes a,b    run only these scenes (file names without extension)
           --codecs a,b         codecs (Inr, Jpeg, Jpeg2000, PcaDct, PcaJpeg2000) or variants (Inr/search)
-          --rates a,b          target bpppb list (default 0.025,0.05,0.1,0.2,0.4; other scenes 0.1)
+          --rates a,b          target bpppb list (default 0.0125,0.025,0.05,0.1,0.2,0.4; other scenes 0.1)
           --iterations N       INR iterations (default 10000; the Pavia-size timing point runs at most 20)
           --search-iterations N  INR iterations per search candidate (default 300)
           --max-seconds S      time budget of each INR encode

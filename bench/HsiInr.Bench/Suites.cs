@@ -5,7 +5,7 @@ public static class Suites
 {
     /// <summary>Scenes swept over every rate by the rd suite (issue 5); every other scene runs at 0.1 only.</summary>
     public static readonly string[] SweepScenes = ["jasperRidge2_R198", "abu-beach-1", "sandiego", "hydice"];
-    public static readonly double[] SweepRates = [0.025, 0.05, 0.1, 0.2, 0.4];
+    public static readonly double[] SweepRates = [0.0125, 0.025, 0.05, 0.1, 0.2, 0.4];
     public const double SingleRate = 0.1;
     public const string JasperRidge = "jasperRidge2_R198";
     /// <summary>Pavia University's size (the paper's 610×340×103), for the memory and time check.</summary>
