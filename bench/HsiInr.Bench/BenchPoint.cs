@@ -50,7 +50,7 @@ public readonly record struct PointKey(string Scene, string Codec, string Varian
         string.Equals(Scene, o.Scene, StringComparison.Ordinal) && Codec == o.Codec && Variant == o.Variant &&
         (TargetBpppb is null ? o.TargetBpppb is null : o.TargetBpppb is { } t && Math.Abs(t - TargetBpppb.Value) < 1e-9);
 
-    public override string ToString() => $"{Scene} {Codec}/{Variant} @{(TargetBpppb is { } t ? t.ToString("0.####") : "-")}";
+    public override string ToString() => $"{Scene} {Codec}/{Variant} @{(TargetBpppb is { } t ? t.ToString(Suites.RateFormat) : "-")}";
 }
 
 public static class BenchJson

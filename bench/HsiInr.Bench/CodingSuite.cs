@@ -56,7 +56,7 @@ public static class CodingSuite
         foreach (var scene in scenes)
             foreach (double rate in rates)
             {
-                string archive = Path.Combine(work, $"{scene.Name}-{rate.ToString("0.###", CultureInfo.InvariantCulture)}.hsiinr");
+                string archive = Path.Combine(work, $"{scene.Name}-{rate.ToString(Suites.RateFormat, CultureInfo.InvariantCulture)}.hsiinr");
                 // The commit that wrote the archive, which is the one its codes come from: a cached archive may be older
                 // than this run's code.
                 string writtenBy = archive + ".commit";
@@ -182,7 +182,7 @@ public static class CodingSuite
         {
             long best = new[] { r.Zstd19Bytes, r.Zstd22Bytes, r.Zstd22PlanesBytes, r.Brotli11Bytes }.Min();
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Scene} | {r.TargetBpppb:0.###} | {r.Network} | {r.Weights} | {r.Steps} | {r.ArchiveBytes} | {r.FixedBytes} | {r.Kind2Bytes} | {r.Kind3Bytes} | **{r.Kind5Bytes}** | {r.EntropyBytes:0} | {r.Zstd19Bytes} | {r.Zstd22Bytes} | {r.Zstd22PlanesBytes} | {r.Brotli11Bytes} | {100.0 * (best - r.Kind5Bytes) / best:0.0} % |"));
+                $"| {r.Scene} | {r.TargetBpppb.ToString(Suites.RateFormat, CultureInfo.InvariantCulture)} | {r.Network} | {r.Weights} | {r.Steps} | {r.ArchiveBytes} | {r.FixedBytes} | {r.Kind2Bytes} | {r.Kind3Bytes} | **{r.Kind5Bytes}** | {r.EntropyBytes:0} | {r.Zstd19Bytes} | {r.Zstd22Bytes} | {r.Zstd22PlanesBytes} | {r.Brotli11Bytes} | {100.0 * (best - r.Kind5Bytes) / best:0.0} % |"));
         }
         return sb.ToString();
     }

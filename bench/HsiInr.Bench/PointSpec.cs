@@ -16,5 +16,5 @@ public sealed class PointSpec
 
     public const string SyntheticPrefix = "synthetic:";
 
-    public override string ToString() => $"{Scene} {Codec}/{Variant} @{(TargetBpppb is { } t ? t.ToString("0.####") : "-")}";
+    public override string ToString() => $"{Scene} {Codec}/{Variant} @{(TargetBpppb is { } t ? t.ToString(Suites.RateFormat) : "-")}";
 }

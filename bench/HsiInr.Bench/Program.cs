@@ -97,7 +97,7 @@ static int RunSuite(string suite, BenchOptions o, string? data, string results, 
         for (int i = 0; i < todo.Count; i++)
         {
             var spec = todo[i];
-            Console.WriteLine($"[{i + 1}/{todo.Count}] {spec.Scene} {spec.Codec}/{spec.Variant} @ {spec.TargetBpppb:0.####} bpppb ...");
+            Console.WriteLine($"[{i + 1}/{todo.Count}] {spec.Scene} {spec.Codec}/{spec.Variant} @ {spec.TargetBpppb?.ToString(Suites.RateFormat)} bpppb ...");
             var t0 = clock.Elapsed;
             var point = PointRunner.Run(spec);
             point.Machine = machine;
@@ -111,7 +111,7 @@ static int RunSuite(string suite, BenchOptions o, string? data, string results, 
             string outcome = point.Ok
                 ? $"{point.Psnr:0.00} dB at {point.Bpppb:0.0000} bpppb (enc {point.EncodeSeconds:0.0}s, dec {point.DecodeSeconds:0.00}s, peak {point.PeakRssMb:0} MB)"
                 : $"ERROR {point.Error}";
-            Console.WriteLine($"[{i + 1}/{todo.Count}] {spec.Scene} {spec.Codec}/{spec.Variant} @ {spec.TargetBpppb:0.####}: {outcome}; " +
+            Console.WriteLine($"[{i + 1}/{todo.Count}] {spec.Scene} {spec.Codec}/{spec.Variant} @ {spec.TargetBpppb?.ToString(Suites.RateFormat)}: {outcome}; " +
                               $"point {(elapsed - t0).TotalSeconds:0}s, elapsed {elapsed:hh\\:mm\\:ss}, ETA {eta:hh\\:mm\\:ss}");
         }
     }

@@ -50,14 +50,14 @@ public static class Reports
             {
                 sb.AppendLine();
                 sb.AppendLine("Published figures (paper rows above; the paper's Jasper Ridge has 224 bands, ours 198):");
-                foreach (var f in figures) sb.AppendLine($"- {f.Method}: {f.Psnr.ToString("0.00", Inv)} dB at {f.Bpppb.ToString("0.####", Inv)} bpppb — {f.Source}");
+                foreach (var f in figures) sb.AppendLine($"- {f.Method}: {f.Psnr.ToString("0.00", Inv)} dB at {f.Bpppb.ToString(Suites.RateFormat, Inv)} bpppb — {f.Source}");
             }
             var failed = sp.Where(p => !p.Ok).ToList();
             if (failed.Count > 0)
             {
                 sb.AppendLine();
                 sb.AppendLine("Failed points:");
-                foreach (var p in failed) sb.AppendLine($"- {p.Label} @ {F(p.TargetBpppb, "0.####")}: {p.Error}");
+                foreach (var p in failed) sb.AppendLine($"- {p.Label} @ {F(p.TargetBpppb, Suites.RateFormat)}: {p.Error}");
             }
             double wall = sp.Sum(p => (p.EncodeSeconds ?? 0) + (p.DecodeSeconds ?? 0));
             sb.AppendLine();
@@ -86,7 +86,7 @@ public static class Reports
             var ranked = row.Where(p => p.Ok && p.Psnr is not null && RateControlled(p.Label) && p.Bpppb <= p.TargetBpppb + 1e-12)
                 .OrderByDescending(p => p.Psnr).ToList();
             var best = ranked.FirstOrDefault();
-            sb.Append($"| {F(rate, "0.####")} |");
+            sb.Append($"| {F(rate, Suites.RateFormat)} |");
             foreach (var l in order)
             {
                 var p = row.FirstOrDefault(x => x.Label == l);
@@ -105,13 +105,13 @@ public static class Reports
         foreach (var group in figures.GroupBy(f => f.Bpppb).OrderBy(g => g.Key))
             foreach (var layer in Layers(group.ToList()))
             {
-                sb.Append($"| paper @{group.Key.ToString("0.####", Inv)} |");
+                sb.Append($"| paper @{group.Key.ToString(Suites.RateFormat, Inv)} |");
                 foreach (var l in order)
                 {
                     var codec = l.Split('/')[0];
                     bool first = order.First(x => x.Split('/')[0] == codec) == l;
                     var f = first ? layer.FirstOrDefault(x => x.Codec.ToString() == codec) : null;
-                    sb.Append(f is null ? " | |" : $" {f.Psnr.ToString("0.00", Inv)} ({f.Method}) | {f.Bpppb.ToString("0.####", Inv)} |");
+                    sb.Append(f is null ? " | |" : $" {f.Psnr.ToString("0.00", Inv)} ({f.Method}) | {f.Bpppb.ToString(Suites.RateFormat, Inv)} |");
                 }
                 sb.AppendLine(" paper |");
             }

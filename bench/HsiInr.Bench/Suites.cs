@@ -7,6 +7,8 @@ public static class Suites
     public static readonly string[] SweepScenes = ["jasperRidge2_R198", "abu-beach-1", "sandiego", "hydice"];
     public static readonly double[] SweepRates = [0.0125, 0.025, 0.05, 0.1, 0.2, 0.4];
     public const double SingleRate = 0.1;
+    /// <summary>How every report and log line prints a rate: four decimals, so 0.0125 is not shown as 0.013.</summary>
+    public const string RateFormat = "0.####";
     public const string JasperRidge = "jasperRidge2_R198";
     /// <summary>Pavia University's size (the paper's 610×340×103), for the memory and time check.</summary>
     public static readonly Scene PaviaSizeSynthetic = new("synthetic-610x340x103", PointSpec.SyntheticPrefix + "610x340x103", Sweep: false);
